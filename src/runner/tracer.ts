@@ -119,7 +119,7 @@ export class Tracer {
   async stop(): Promise<TracerExit> {
     if (!this.child || !this.exitPromise) throw new Error('tracer not started');
     if (this.exitInfo) return this.exitInfo;
-    const steps: Array<[TracerExit['endedBy'], number]> = [
+    const steps: Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', number]> = [
       ['SIGINT', this.spec.graceMs ?? 4000],
       ['SIGTERM', this.spec.termMs ?? 2000],
       ['SIGKILL', 5000],
