@@ -1,2 +1,50 @@
+/** The root command: `ctrscope --probe NAME [--duration 10s] [targets] [--json] [--output FILE]`. */
 import type { Command } from 'commander';
-export function registerProbeRun(_program: Command): void {}
+import { PROBES, probeNames } from '../../probes/index.js';
+import type { TargetSelection } from '../../probes/types.js';
+import { usageError } from '../errors.js';
+import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema } from '../validate.js';
+import { runOneShot } from '../session/one-shot.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface RootOptions {
+  probe?: string;
+  duration: string;
+  pid?: string[];
+  comm?: string[];
+  container?: string[];
+  json?: boolean;
+  output?: string;
+  force?: boolean;
+}
+
+/** Validates the target flags. */
+export function targetSelection(o: Pick<RootOptions, 'pid' | 'comm' | 'container'>): TargetSelection {
+  const pids = (o.pid ?? []).map((p) => parseOption(pidSchema, p, '--pid'));
+  const comms = (o.comm ?? []).map((c) => parseOption(commSchema, c, '--comm'));
+  const containers = (o.container ?? []).map((c) => parseOption(containerIdSchema, c, '--container'));
+  return { pids, comms, containers, defaultTargets: pids.length + comms.length + containers.length === 0 };
+}
+
+export function registerProbeRun(program: Command): void {
+  program
+    .option('-p, --probe <name>', `run one probe and print its result (${probeNames().join(', ')})`)
+    .option('-d, --duration <time>', 'how long to trace: 500ms, 10s, 2m', '10s')
+    .option('--pid <pid>', 'trace this process (repeatable)', collect)
+    .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
+    .option('--container <id>', 'trace this container (repeatable)', collect)
+    .option('--json', 'print one JSON object')
+    .option('-o, --output <file>', 'write the result to a file (folded stacks for stack probes)')
+    .option('-f, --force', 'replace --output if it exists')
+    .action(async (o: RootOptions, cmd: Command) => {
+      if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
+      if (!o.probe) throw usageError('no probe named', `try: ctrscope --probe syscall-count --duration 5s (probes: ${probeNames().join(', ')})`);
+      const probe = PROBES[o.probe];
+      if (!probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${probeNames().join(', ')}`);
+      const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
+      const selection = targetSelection(o);
+      const params = parseOption(probe.params, {}, `--probe ${probe.name}`);
+      process.exitCode = await runOneShot({ probe, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output: o.output, force: !!o.force });
+    });
+}

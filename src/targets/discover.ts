@@ -1,0 +1,106 @@
+/**
+ * Finds containerd and its runc v2 shims on this host, with the containers each shim serves.
+ * A shim's command line carries `-namespace NS -id ID -address SOCK`; the containers it serves
+ * are the bundles under containerd's state dir whose init process is the shim's child.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cmdline, comm, listPids, statFields } from './procfs.js';
+
+export type Role = 'containerd' | 'shim' | 'container' | 'other';
+
+/** A process a probe traces. startTime (from /proc/PID/stat) guards against PID reuse. */
+export interface Target {
+  pid: number;
+  comm: string;
+  role: Role;
+  startTime?: number;
+  namespace?: string;
+  id?: string;
+  /** For a shim: ids of the containers it serves. For a container: its shim's pid. */
+  containers?: string[];
+  shimPid?: number;
+  address?: string;
+}
+
+export interface HostTargets {
+  containerd: Target[];
+  shims: Target[];
+  containers: Target[];
+}
+
+const SHIM_BIN = 'containerd-shim-runc-v2';
+export const SHIM_COMM = 'containerd-shim';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The state dir where containerd keeps v2 task bundles (one dir per namespace, then per container). */
+export function taskStateDirs(): string[] {
+  const dirs = ['/run/containerd/io.containerd.runtime.v2.task'];
+  const extra = process.env.CTRSCOPE_CONTAINERD_STATE;
+  if (extra) dirs.unshift(`${extra}/io.containerd.runtime.v2.task`);
+  return dirs.filter((d) => existsSync(d));
+}
+
+export function discover(): HostTargets {
+  const containerd: Target[] = [];
+  const shims: Target[] = [];
+  for (const pid of listPids()) {
+    const c = comm(pid);
+    if (c !== 'containerd' && c !== SHIM_COMM) continue;
+    const args = cmdline(pid);
+    if (!args) continue;
+    const st = statFields(pid);
+    const bin = args[0]?.split('/').pop();
+    if (c === 'containerd' && bin === 'containerd') {
+      containerd.push({ pid, comm: c, role: 'containerd', startTime: st?.startTime, address: flag(args, '--address') ?? flag(args, '-a') });
+    } else if (bin === SHIM_BIN) {
+      shims.push({ pid, comm: c, role: 'shim', startTime: st?.startTime, namespace: flag(args, '-namespace'), id: flag(args, '-id'), address: flag(args, '-address'), containers: [] });
+    }
+  }
+  const containers: Target[] = [];
+  const byPid = new Map(shims.map((s) => [s.pid, s]));
+  for (const base of taskStateDirs()) {
+    for (const ns of safeReaddir(base)) {
+      for (const id of safeReaddir(`${base}/${ns}`)) {
+        const initPid = Number(safeRead(`${base}/${ns}/${id}/init.pid`));
+        if (!initPid) continue;
+        const st = statFields(initPid);
+        if (!st) continue;
+        const shim = byPid.get(st.ppid);
+        shim?.containers?.push(id);
+        containers.push({ pid: initPid, comm: comm(initPid) ?? '?', role: 'container', startTime: st.startTime, namespace: ns, id, shimPid: shim?.pid });
+      }
+    }
+  }
+  containerd.sort((a, b) => a.pid - b.pid);
+  shims.sort((a, b) => a.pid - b.pid);
+  return { containerd, shims, containers };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** The role of a pid seen in a trace, from what discovery knows now or from its comm. */
+export function roleOf(pid: number, commName: string, host: HostTargets): Role {
+  if (host.containerd.some((t) => t.pid === pid)) return 'containerd';
+  if (host.shims.some((t) => t.pid === pid)) return 'shim';
+  if (host.containers.some((t) => t.pid === pid)) return 'container';
+  if (commName === SHIM_COMM) return 'shim';
+  if (commName === 'containerd') return 'containerd';
+  return 'other';
+}
