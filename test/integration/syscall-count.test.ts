@@ -1,0 +1,124 @@
+/**
+ * The first slice end to end, for real: containerd under load → bpftrace → parser → aggregate → JSON.
+ * Checked against an independent bpftrace count of containerd's syscalls taken over the same time.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { containerdPid, missing } from '../helpers/prereq.js';
+import { runCli, startCli, startLoad, tracersOf } from '../helpers/cli.js';
+
+const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
+
+/** Counts containerd's syscall entries in the kernel until stopped; resolves with count and seconds attached. */
+function independentCount(pid: number) {
+  const prog = `tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @n = count(); } END { printf("elapsed %d\\n", elapsed); }`;
+  const child = spawn('bpftrace', ['-f', 'json', '-e', prog], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let attachedAt = 0;
+  const attached = new Promise<void>((resolve) =>
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (!attachedAt && out.includes('attached_probes')) {
+        attachedAt = Date.now();
+        resolve();
+      }
+    }),
+  );
+  const done = new Promise<{ count: number; seconds: number }>((resolve) =>
+    child.on('close', () => {
+      const m = /"@n": (\d+)/.exec(out);
+      resolve({ count: m ? Number(m[1]) : NaN, seconds: (stoppedAt - attachedAt) / 1000 });
+    }),
+  );
+  let stoppedAt = 0;
+  return {
+    attached,
+    stop: () => {
+      stoppedAt = Date.now();
+      child.kill('SIGINT');
+      return done;
+    },
+  };
+}
+
+describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', () => {
+  let load: ReturnType<typeof startLoad>;
+  beforeAll(async () => {
+    load = startLoad(0);
+    await new Promise((r) => setTimeout(r, 1000));
+  });
+  afterAll(async () => {
+    await load?.stop();
+  });
+
+  it('counts containerd and its shims, agrees with an independent count within 30%, leaves no tracer', async () => {
+    const cpid = containerdPid()!;
+    const before = new Set((await runPgrep('containerd-shim-runc-v2')).map(Number));
+    const ref = independentCount(cpid);
+    await ref.attached;
+    const run = startCli(['--probe', 'syscall-count', '--duration', '4s', '--json']);
+    // While it runs, its bpftrace carries our session mark.
+    await new Promise((r) => setTimeout(r, 2500));
+    const live = tracersOf(run.child.pid!);
+    expect(live.length).toBeGreaterThan(0);
+    const res = await run.done;
+    const refResult = await ref.stop();
+    expect(res.stderr).not.toMatch(/internal error/);
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report).toMatchObject({ probe: 'syscall-count', backend: 'bpftrace' });
+    expect(report.durationSeconds).toBeGreaterThan(3.5);
+    expect(report.durationSeconds).toBeLessThan(6);
+
+    // containerd's own calls per second against the independent reference.
+    const cd = report.processes.filter((p: { role: string }) => p.role === 'containerd');
+    expect(cd.map((p: { pid: number }) => p.pid)).toEqual([cpid]);
+    const rate = cd[0].calls / report.durationSeconds;
+    const refRate = refResult.count / refResult.seconds;
+    expect(refRate).toBeGreaterThan(0);
+    expect(Math.abs(rate - refRate) / refRate).toBeLessThan(0.3);
+
+    // Shims that started during the run were followed.
+    const shims = report.processes.filter((p: { role: string }) => p.role === 'shim');
+    expect(shims.length).toBeGreaterThan(0);
+    expect(shims.some((s: { pid: number }) => !before.has(s.pid))).toBe(true);
+
+    // Table rows: names resolved, sorted by calls, totals consistent.
+    expect(report.syscalls.length).toBeGreaterThan(5);
+    for (const s of report.syscalls) {
+      expect(s.syscall).toMatch(/^[a-z_0-9]+$/);
+      expect(s.errors).toBeLessThanOrEqual(s.calls);
+      expect(s.seconds).toBeGreaterThanOrEqual(0);
+    }
+    const calls = report.syscalls.map((s: { calls: number }) => s.calls);
+    expect([...calls].sort((a, b) => b - a)).toEqual(calls);
+    const sumProc = report.processes.reduce((a: number, p: { calls: number }) => a + p.calls, 0);
+    expect(report.syscalls.reduce((a: number, s: { calls: number }) => a + s.calls, 0)).toBe(sumProc);
+    expect(report.targets.some((t: { role: string; pid: number }) => t.role === 'containerd' && t.pid === cpid)).toBe(true);
+
+    // Nothing of ours is left.
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it('prints a table sorted by calls in human mode', async () => {
+    const res = await runCli(['--probe', 'syscall-count', '--duration', '1s']);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.split('\n');
+    expect(lines[0]).toMatch(/^syscall-count: [\d,]+ syscalls in [\d.]+ s from \d+ processes: containerd 1/);
+    const header = lines.findIndex((l) => l.startsWith('SYSCALL'));
+    expect(lines[header]).toMatch(/SYSCALL\s+CALLS\s+ERRORS\s+SECONDS\s+AVG_US/);
+    const counts = lines.slice(header + 1).filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[1]!.replace(/,/g, '')));
+    expect(counts.length).toBeGreaterThan(3);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+});
+
+function runPgrep(pattern: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const c = spawn('pgrep', ['-f', pattern]);
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('close', () => resolve(out.split('\n').filter(Boolean)));
+  });
+}
