@@ -113,5 +113,12 @@ if [ "$build" = 1 ] && [ -f "$repo/package.json" ]; then
     npm run -s build && touch dist/.built
     say "built ctrscope (dist/)"
   fi
+  chmod +x dist/src/cli.js
+  if [ "$(readlink -f /usr/local/bin/ctrscope 2>/dev/null)" = "$repo/dist/src/cli.js" ]; then
+    say "ok: /usr/local/bin/ctrscope points at this checkout"
+  else
+    ln -sfn "$repo/dist/src/cli.js" /usr/local/bin/ctrscope
+    say "linked /usr/local/bin/ctrscope -> $repo/dist/src/cli.js"
+  fi
 fi
 say "done"

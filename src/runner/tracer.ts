@@ -4,11 +4,15 @@
  *    armed, that its parent is still this process, so it dies with ctrscope even on SIGKILL;
  *  - carries CTRSCOPE_SESSION=<our pid> in its environment, so a later ctrscope can find and stop
  *    tracers an earlier one left (see janitor.ts);
- *  - has its stdout and stderr drained all the time, line by line;
+ *  - is read by a worker thread (tracer-worker.ts) that always drains its pipes; when we fall
+ *    behind, output is dropped and counted, never left to block the tracer;
+ *  - is watched: stopped (SIGSTOP, state T) or silent past its deadline, it is killed and the
+ *    reason recorded;
  *  - is stopped with SIGINT, then SIGTERM, then SIGKILL on deadlines, by its PID.
  */
-import { execa, type ResultPromise } from 'execa';
+import { Worker } from 'node:worker_threads';
 import { LineSplitter } from '../../parsers/lines.js';
+import { statFields } from '../targets/procfs.js';
 
 export const SESSION_ENV = 'CTRSCOPE_SESSION';
 
@@ -21,21 +25,35 @@ export interface TracerSpec {
   /** Stop deadlines in ms: after SIGINT, then after SIGTERM. */
   graceMs?: number;
   termMs?: number;
+  /** Kill the tracer when it stays stopped (state T) this long. Default 2000 ms. */
+  stoppedDeadlineMs?: number;
+  /** Kill the tracer when it prints nothing on stdout this long (for tracers that print on an interval). */
+  silenceDeadlineMs?: number;
+  /** Bytes handed to us but not yet parsed before output is dropped. Default 32 MiB. */
+  maxInflightBytes?: number;
 }
 
 export interface TracerExit {
   code: number | null;
   signal: string | null;
-  /** How the tracer ended: on its own, or by which of our signals. */
-  endedBy: 'self' | 'SIGINT' | 'SIGTERM' | 'SIGKILL';
+  /** How the tracer ended: on its own, by our stop ladder, or by the watchdog. */
+  endedBy: 'self' | 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'watchdog';
+  /** Why the watchdog killed it, when it did. */
+  watchdog?: string;
   stderrTail: string[];
+  droppedBytes: number;
+  droppedLines: number;
 }
 
 export interface TracerHandlers {
   onStdoutLine?: (line: string) => void;
-  /** Receives raw chunks before line splitting (for --record). */
-  onStdoutChunk?: (chunk: Buffer) => void;
+  /** Raw stdout text as it arrived (for --record). */
+  onStdoutChunk?: (text: string) => void;
   onStderrLine?: (line: string) => void;
+  /** Output was dropped because we fell behind. */
+  onDropped?: (bytes: number, lines: number) => void;
+  /** The watchdog killed the tracer. */
+  onWatchdog?: (why: string) => void;
 }
 
 // The guard runs after setpriv armed PR_SET_PDEATHSIG: if our parent already died in between,
@@ -48,13 +66,24 @@ export function guardedArgv(argv: string[], parentPid = process.pid): string[] {
   return ['setpriv', '--pdeathsig', 'KILL', '--', '/bin/sh', '-c', GUARD, 'ctrscope-guard', String(parentPid), ...argv];
 }
 
+function workerUrl(): URL {
+  return new URL('./tracer-worker.js', import.meta.url);
+}
+
 export class Tracer {
   readonly spec: TracerSpec;
-  private child?: ResultPromise;
+  private worker?: Worker;
+  private childPid?: number;
   private exitInfo?: TracerExit;
   private exitPromise?: Promise<TracerExit>;
   private stopping: TracerExit['endedBy'] = 'self';
+  private watchdogWhy?: string;
   private readonly stderrTail: string[] = [];
+  private dropped = { bytes: 0, lines: 0 };
+  private lastOutput = 0;
+  private watchTimer?: NodeJS.Timeout;
+  private stoppedSince = 0;
+  private spawned?: Promise<number | undefined>;
   startedAt = 0;
 
   constructor(spec: TracerSpec) {
@@ -62,27 +91,27 @@ export class Tracer {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.childPid;
   }
   get exited(): TracerExit | undefined {
     return this.exitInfo;
   }
+  get droppedLines(): number {
+    return this.dropped.lines;
+  }
 
   start(h: TracerHandlers = {}): void {
-    if (this.child) throw new Error('tracer already started');
-    const [file, ...args] = guardedArgv(this.spec.argv);
-    const child = execa(file!, args, {
-      buffer: false,
-      stdin: 'ignore',
-      reject: false,
-      cleanup: true,
-      env: { ...this.spec.env, [SESSION_ENV]: String(process.pid) },
-      // Tracers must not share our process group: Ctrl-C in a terminal goes to us, and we
-      // decide how to stop them (SIGINT lets bpftrace print its final maps).
-      detached: true,
+    if (this.worker) throw new Error('tracer already started');
+    const shared = new SharedArrayBuffer(8);
+    const consumed = new Int32Array(shared);
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, this.spec.env, { [SESSION_ENV]: String(process.pid) });
+    const worker = new Worker(workerUrl(), {
+      workerData: { argv: guardedArgv(this.spec.argv), env, shared, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: !!h.onStdoutChunk },
     });
-    this.child = child;
-    this.startedAt = Date.now();
+    this.worker = worker;
+    this.startedAt = this.lastOutput = Date.now();
     const out = new LineSplitter();
     const err = new LineSplitter();
     const onErrLine = (l: string) => {
@@ -91,22 +120,91 @@ export class Tracer {
       h.onStderrLine?.(l);
     };
     const onOutLine = (l: string) => h.onStdoutLine?.(l);
-    child.stdout!.on('data', (c: Buffer) => {
-      h.onStdoutChunk?.(c);
-      out.push(c, onOutLine);
-    });
-    child.stderr!.on('data', (c: Buffer) => err.push(c, onErrLine));
+    let resolveSpawned!: (pid: number | undefined) => void;
+    this.spawned = new Promise((r) => (resolveSpawned = r));
     this.exitPromise = new Promise<TracerExit>((resolve) => {
-      child.on('close', (code, signal) => {
+      const finish = (code: number | null, signal: string | null) => {
+        if (this.exitInfo) return;
+        clearInterval(this.watchTimer);
         out.end(onOutLine);
         err.end(onErrLine);
-        this.exitInfo = { code, signal, endedBy: this.stopping, stderrTail: this.stderrTail };
+        this.exitInfo = {
+          code,
+          signal,
+          endedBy: this.watchdogWhy ? 'watchdog' : this.stopping,
+          watchdog: this.watchdogWhy,
+          stderrTail: this.stderrTail,
+          droppedBytes: this.dropped.bytes,
+          droppedLines: this.dropped.lines,
+        };
+        resolveSpawned(undefined);
+        void worker.terminate();
         resolve(this.exitInfo);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        switch (m.kind) {
+          case 'spawned':
+            this.childPid = m.pid;
+            resolveSpawned(m.pid);
+            break;
+          case 'out':
+            this.lastOutput = Date.now();
+            out.push(m.text, onOutLine);
+            Atomics.add(consumed, 1, m.bytes);
+            break;
+          case 'raw':
+            h.onStdoutChunk?.(m.text);
+            break;
+          case 'err':
+            err.push(m.text, onErrLine);
+            break;
+          case 'dropped':
+            this.dropped.bytes += m.bytes;
+            this.dropped.lines += m.lines;
+            h.onDropped?.(m.bytes, m.lines);
+            break;
+          case 'error':
+            this.stderrTail.push(m.message);
+            finish(null, null);
+            break;
+          case 'exit':
+            finish(m.code, m.signal);
+            break;
+        }
       });
+      worker.on('error', (e) => {
+        this.stderrTail.push(`runner: ${e.message}`);
+        finish(null, null);
+      });
+      worker.on('exit', () => finish(null, null));
     });
-    // A spawn failure (setpriv missing) surfaces through close with code null; keep it from
-    // becoming an unhandled rejection.
-    child.catch(() => undefined);
+    this.watchTimer = setInterval(() => this.watch(h), 250);
+    this.watchTimer.unref();
+  }
+
+  /** Resolves with the tracer's pid once it is running (undefined when it could not start). */
+  whenSpawned(): Promise<number | undefined> {
+    if (!this.spawned) throw new Error('tracer not started');
+    return this.spawned;
+  }
+
+  private watch(h: TracerHandlers): void {
+    const pid = this.childPid;
+    if (!pid || this.exitInfo || this.stopping !== 'self') return;
+    const st = statFields(pid);
+    const now = Date.now();
+    let why: string | undefined;
+    if (st && (st.state === 'T' || st.state === 't')) {
+      this.stoppedSince ||= now;
+      const limit = this.spec.stoppedDeadlineMs ?? 2000;
+      if (now - this.stoppedSince >= limit) why = `${this.spec.label} (pid ${pid}) was stopped for ${((now - this.stoppedSince) / 1000).toFixed(1)} s`;
+    } else this.stoppedSince = 0;
+    const silence = this.spec.silenceDeadlineMs;
+    if (!why && silence && now - this.lastOutput >= silence) why = `${this.spec.label} (pid ${pid}) printed nothing for ${((now - this.lastOutput) / 1000).toFixed(1)} s`;
+    if (!why) return;
+    this.watchdogWhy = `${why}; killed it so it cannot hold its targets`;
+    h.onWatchdog?.(this.watchdogWhy);
+    this.signal('SIGKILL');
   }
 
   /** Resolves when the tracer has exited, however that happened. */
@@ -117,8 +215,9 @@ export class Tracer {
 
   /** Stops the tracer: SIGINT, then SIGTERM after graceMs, then SIGKILL after termMs. */
   async stop(): Promise<TracerExit> {
-    if (!this.child || !this.exitPromise) throw new Error('tracer not started');
+    if (!this.worker || !this.exitPromise) throw new Error('tracer not started');
     if (this.exitInfo) return this.exitInfo;
+    await this.spawned;
     const steps: Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', number]> = [
       ['SIGINT', this.spec.graceMs ?? 4000],
       ['SIGTERM', this.spec.termMs ?? 2000],
@@ -126,6 +225,8 @@ export class Tracer {
     ];
     for (const [sig, ms] of steps) {
       this.stopping = sig;
+      // A stopped tracer cannot act on SIGINT: let it run again first.
+      if (sig !== 'SIGKILL') this.signal('SIGCONT');
       this.signal(sig);
       const done = await Promise.race([this.exitPromise.then(() => true), sleep(ms).then(() => false)]);
       if (done) break;
@@ -135,7 +236,7 @@ export class Tracer {
 
   /** Sends a signal to the tracer by PID; a tracer that is already gone is not an error. */
   signal(sig: NodeJS.Signals): void {
-    const pid = this.child?.pid;
+    const pid = this.childPid;
     if (!pid || this.exitInfo) return;
     try {
       process.kill(pid, sig);
@@ -145,4 +246,13 @@ export class Tracer {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+type WorkerMessage =
+  | { kind: 'spawned'; pid: number }
+  | { kind: 'out'; text: string; bytes: number }
+  | { kind: 'raw'; text: string }
+  | { kind: 'err'; text: string }
+  | { kind: 'dropped'; bytes: number; lines: number }
+  | { kind: 'error'; message: string }
+  | { kind: 'exit'; code: number | null; signal: string | null };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

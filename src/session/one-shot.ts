@@ -7,6 +7,7 @@ import type { ProbeDefinition, ProbeReport, TargetSelection } from '../../probes
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { Tracer } from '../runner/tracer.js';
+import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover } from '../targets/discover.js';
 import { resolveTargets } from '../targets/resolve.js';
 import { SUMMARIES } from '../summaries/index.js';
@@ -30,6 +31,7 @@ export async function runOneShot(o: OneShotOptions): Promise<number> {
   if (o.output) checkOutputPath(o.output, o.force);
   const host = discover();
   const resolved = resolveTargets(o.selection, host);
+  clearTheWay(resolved.map((t) => t.pid), say);
   const plan = o.probe.plan({ host, selection: o.selection, targets: resolved }, o.params);
   requireTool(plan.argv[0]!);
   if (plan.backend === 'bpftrace') await ensureTracefs(say);
