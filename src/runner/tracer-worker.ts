@@ -29,7 +29,6 @@ const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: input
 child.on('error', (e) => port.postMessage({ kind: 'error', message: e.message }));
 if (child.pid) port.postMessage({ kind: 'spawned', pid: child.pid });
 
-let rest = '';
 let droppedBytes = 0;
 let droppedLines = 0;
 let dropTimer: NodeJS.Timeout | undefined;
@@ -46,7 +45,7 @@ function reportDrops(): void {
   droppedLines = 0;
 }
 
-function emit(text: string): void {
+function emit(kind: 'out' | 'err', text: string): void {
   const bytes = Buffer.byteLength(text);
   if (inflight() + bytes > input.maxInflight) {
     droppedBytes += bytes;
@@ -57,30 +56,40 @@ function emit(text: string): void {
     return;
   }
   Atomics.add(counters, 0, bytes);
-  port.postMessage({ kind: 'out', text, bytes });
+  port.postMessage({ kind, text, bytes });
 }
 
-child.stdout!.setEncoding('utf8');
-child.stdout!.on('data', (chunk: string) => {
-  if (input.raw) port.postMessage({ kind: 'raw', text: chunk });
-  const cut = chunk.lastIndexOf('\n');
-  if (cut === -1) {
-    rest += chunk;
-    // A line longer than the whole budget is dropped rather than held forever.
-    if (rest.length > input.maxInflight) {
-      emit(rest + '\n');
-      rest = '';
+/** Reads a pipe all the time and passes on blocks of whole lines (strace writes its trace to stderr). */
+function drain(stream: NodeJS.ReadableStream, kind: 'out' | 'err'): () => void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    if (kind === 'out' && input.raw) port.postMessage({ kind: 'raw', text: chunk });
+    const cut = chunk.lastIndexOf('\n');
+    if (cut === -1) {
+      rest += chunk;
+      // A line longer than the whole budget is dropped rather than held forever.
+      if (rest.length > input.maxInflight) {
+        emit(kind, rest + '\n');
+        rest = '';
+      }
+      return;
     }
-    return;
-  }
-  const block = rest + chunk.slice(0, cut + 1);
-  rest = chunk.slice(cut + 1);
-  emit(block);
-});
-child.stderr!.setEncoding('utf8');
-child.stderr!.on('data', (text: string) => port.postMessage({ kind: 'err', text }));
+    const block = rest + chunk.slice(0, cut + 1);
+    rest = chunk.slice(cut + 1);
+    emit(kind, block);
+  });
+  return () => {
+    if (rest) emit(kind, rest);
+    rest = '';
+  };
+}
+
+const flushOut = drain(child.stdout!, 'out');
+const flushErr = drain(child.stderr!, 'err');
 child.on('close', (code, signal) => {
-  if (rest) emit(rest);
+  flushOut();
+  flushErr();
   reportDrops();
   port.postMessage({ kind: 'exit', code, signal });
 });

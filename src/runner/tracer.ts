@@ -157,6 +157,7 @@ export class Tracer {
             break;
           case 'err':
             err.push(m.text, onErrLine);
+            Atomics.add(consumed, 1, m.bytes);
             break;
           case 'dropped':
             this.dropped.bytes += m.bytes;
@@ -250,7 +251,7 @@ type WorkerMessage =
   | { kind: 'spawned'; pid: number }
   | { kind: 'out'; text: string; bytes: number }
   | { kind: 'raw'; text: string }
-  | { kind: 'err'; text: string }
+  | { kind: 'err'; text: string; bytes: number }
   | { kind: 'dropped'; bytes: number; lines: number }
   | { kind: 'error'; message: string }
   | { kind: 'exit'; code: number | null; signal: string | null };
