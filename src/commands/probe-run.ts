@@ -5,10 +5,12 @@ import type { TargetSelection } from '../../probes/types.js';
 import { usageError } from '../errors.js';
 import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema } from '../validate.js';
 import { runOneShot } from '../session/one-shot.js';
+import { NATIVE_PROBES, nativeProbeNames } from '../../probes/native/index.js';
+import { runNativeProbe, type NativeFlags } from '../../probes/native/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export interface RootOptions {
+export interface RootOptions extends Omit<NativeFlags, 'duration'> {
   probe?: string;
   duration: string;
   pid?: string[];
@@ -29,7 +31,7 @@ export function targetSelection(o: Pick<RootOptions, 'pid' | 'comm' | 'container
 
 export function registerProbeRun(program: Command): void {
   program
-    .option('-p, --probe <name>', `run one probe and print its result (${probeNames().join(', ')})`)
+    .option('-p, --probe <name>', `run one probe and print its result (${[...probeNames(), ...nativeProbeNames()].join(', ')})`)
     .option('-d, --duration <time>', 'how long to trace: 500ms, 10s, 2m', '10s')
     .option('--pid <pid>', 'trace this process (repeatable)', collect)
     .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
@@ -37,11 +39,21 @@ export function registerProbeRun(program: Command): void {
     .option('--json', 'print one JSON object')
     .option('-o, --output <file>', 'write the result to a file (folded stacks for stack probes)')
     .option('-f, --force', 'replace --output if it exists')
+    .option('--debug-socket <path>', "containerd's debug socket for pprof probes (default: from containerd's config)")
+    .option('--metrics-url <url>', "containerd's metrics URL (default: from containerd's config)")
+    .option('--count <n>', 'container-start: how many containers to start')
+    .option('--watch', 'container-start: follow real container starts instead of starting any')
+    .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
-      if (!o.probe) throw usageError('no probe named', `try: ctrscope --probe syscall-count --duration 5s (probes: ${probeNames().join(', ')})`);
+      if (!o.probe) throw usageError('no probe named', `try: ctrscope --probe syscall-count --duration 5s (probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')})`);
+      const native = NATIVE_PROBES[o.probe];
+      if (native) {
+        process.exitCode = await runNativeProbe(native, o);
+        return;
+      }
       const probe = PROBES[o.probe];
-      if (!probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${probeNames().join(', ')}`);
+      if (!probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')}`);
       const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       const selection = targetSelection(o);
       const params = parseOption(probe.params, {}, `--probe ${probe.name}`);
