@@ -1,0 +1,67 @@
+/**
+ * Guesses which tracer output a file holds from its first lines, for `ctrscope report`.
+ * Pure and cheap: it looks at a sample (a few dozen lines), never at the whole input.
+ *
+ *   strace            3026  04:53:42.840936 futex(0x31fff88, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
+ *   strace-summary    % time     seconds  usecs/call     calls    errors syscall
+ *   perf-script       containerd  3038   473.502495:   10101010 cpu-clock:ppp:
+ *   perf-stat         68341,,context-switches,2243484890,100.00,30.458,K/sec
+ *                     " Performance counter stats for process id '3026':"
+ *   bpftrace-json     {"type": "attached_probes", "data": {"probes": 4}}
+ */
+import { looksLikeStrace } from './strace.js';
+import { looksLikeStraceSummary } from './strace-summary.js';
+
+export const FORMATS = ['strace', 'strace-summary', 'perf-script', 'perf-stat', 'bpftrace-json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** How many lines `detectFormat` wants to see (it works with fewer at the end of a short input). */
+export const DETECT_LINES = 64;
+
+/** The format of a sample of first lines, or null when none fits. */
+export function detectFormat(lines: readonly string[]): Format | null {
+  const sample = lines.slice(0, DETECT_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const body = sample.filter((l) => l.trim() !== '');
+  if (body.length === 0) return null;
+  if (looksLikeBpftraceJson(body)) return 'bpftrace-json';
+  if (looksLikeStraceSummary(body)) return 'strace-summary';
+  if (looksLikePerfStat(body)) return 'perf-stat';
+  if (looksLikePerfScript(body)) return 'perf-script';
+  if (looksLikeStrace(body)) return 'strace';
+  return null;
+}
+
+function looksLikeBpftraceJson(body: string[]): boolean {
+  // bpftrace may print non-JSON warnings first ("Attaching 4 probes..." goes to stdout in text mode only).
+  const first = body.find((l) => l.trimStart().startsWith('{'));
+  if (first === undefined) return false;
+  try {
+    const o = JSON.parse(first) as { type?: unknown };
+    return typeof o === 'object' && o !== null && typeof o.type === 'string';
+  } catch {
+    // A cut first object: not something we can read as bpftrace JSON.
+    return false;
+  }
+}
+
+// "containerd  3038   473.502495:   10101010 cpu-clock:ppp:" and "runc:[2:INIT] 4660/4661 [001] 55.1: 1 sched:sched_switch:"
+const PERF_EVENT = /^\S.*?\s+\d+(?:\/\d+)?\s+(?:\[\d+\]\s+)?\d+\.\d+:\s+(?:\d+\s+)?[\w:.-]+:/;
+// "\tffffffff821f8914 __schedule+0x3d4 ([kernel.kallsyms])"
+const PERF_FRAME = /^\s+[0-9a-f]+\s/;
+
+function looksLikePerfScript(body: string[]): boolean {
+  const lines = body.filter((l) => !l.startsWith('#'));
+  const events = lines.filter((l) => PERF_EVENT.test(l)).length;
+  const frames = lines.filter((l) => PERF_FRAME.test(l)).length;
+  return events > 0 && events + frames >= lines.length * 0.8;
+}
+
+// CSV: "68341,,context-switches,..." / "     1.001185817,535.92,msec,task-clock,..." / "<not supported>,,cycles,..."
+const PERF_STAT_CSV = /^\s*(?:\d+\.\d+,)?(?:[\d.]+|<not supported>|<not counted>),[^,]*,[a-zA-Z][\w:/.=,-]*/;
+
+function looksLikePerfStat(body: string[]): boolean {
+  if (body.some((l) => /^\s*Performance counter stats for /.test(l))) return true;
+  const lines = body.filter((l) => !l.startsWith('#'));
+  const rows = lines.filter((l) => PERF_STAT_CSV.test(l) && l.split(',').length >= 4).length;
+  return rows > 0 && rows >= lines.length * 0.8;
+}
