@@ -2,13 +2,21 @@
  * Writes an output file safely: never through a symlink, never over an existing file without
  * force, and atomically (a temporary file in the same directory, then rename).
  */
-import { lstatSync, openSync, writeSync, closeSync, renameSync, unlinkSync, fsyncSync, constants } from 'node:fs';
+import { lstatSync, statSync, openSync, writeSync, closeSync, renameSync, unlinkSync, fsyncSync, constants } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CtrscopeError } from '../errors.js';
 
 export function checkOutputPath(path: string, force: boolean): void {
   if (path.length === 0 || path.includes('\0')) throw new CtrscopeError('usage', 'the output path is empty or holds a NUL byte', 'name a file');
+  const dir = dirname(path);
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch {
+    throw new CtrscopeError('output', `cannot write in ${dir}: no such directory`, 'create it first, or name another place');
+  }
+  if (!dst.isDirectory()) throw new CtrscopeError('output', `cannot write in ${dir}: not a directory`, 'name a file in a directory');
   let st;
   try {
     st = lstatSync(path);
