@@ -5,6 +5,7 @@ import { grpcLatencyProbe } from './grpc-latency.js';
 import { goCpuProbe } from './go-cpu.js';
 import { heapProbe } from './heap.js';
 import { blockProbe, mutexProbe } from './contention.js';
+import { containerStartProbe } from './container-start.js';
 
 export const NATIVE_PROBES: Record<string, NativeProbe> = {
   goroutines: goroutinesProbe,
@@ -13,6 +14,7 @@ export const NATIVE_PROBES: Record<string, NativeProbe> = {
   heap: heapProbe,
   block: blockProbe,
   mutex: mutexProbe,
+  'container-start': containerStartProbe,
 };
 
 export const nativeProbeNames = () => Object.keys(NATIVE_PROBES);

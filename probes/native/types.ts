@@ -21,7 +21,7 @@ export interface NativeOptions {
 export interface NativeProbe {
   name: string;
   summary: string;
-  backend: Backend | 'events';
+  backend: Backend;
   /** Runs the probe and prints its result; returns the exit code. */
   run(o: NativeOptions): Promise<number>;
 }
