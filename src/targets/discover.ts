@@ -33,7 +33,16 @@ export const SHIM_COMM = 'containerd-shim';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+  if (i >= 0) return args[i + 1];
+  const eq = args.find((a) => a.startsWith(`${name}=`));
+  return eq?.slice(name.length + 1);
+}
+
+export const DEFAULT_ADDRESS = '/run/containerd/containerd.sock';
+
+/** The gRPC socket a containerd serves, from its command line (a config file's [grpc] is read by callers that need it). */
+export function containerdAddress(args: string[]): string {
+  return flag(args, '--address') ?? flag(args, '-a') ?? DEFAULT_ADDRESS;
 }
 
 /** The state dir where containerd keeps v2 task bundles (one dir per namespace, then per container). */
@@ -55,7 +64,7 @@ export function discover(): HostTargets {
     const st = statFields(pid);
     const bin = args[0]?.split('/').pop();
     if (c === 'containerd' && bin === 'containerd') {
-      containerd.push({ pid, comm: c, role: 'containerd', startTime: st?.startTime, address: flag(args, '--address') ?? flag(args, '-a') });
+      containerd.push({ pid, comm: c, role: 'containerd', startTime: st?.startTime, address: containerdAddress(args) });
     } else if (bin === SHIM_BIN) {
       shims.push({ pid, comm: c, role: 'shim', startTime: st?.startTime, namespace: flag(args, '-namespace'), id: flag(args, '-id'), address: flag(args, '-address'), containers: [] });
     }

@@ -15,16 +15,20 @@ export type TargetEvent =
   | { kind: 'target-exited'; target: Target }
   | { kind: 'pid-reused'; target: Target; startTime: number };
 
-const same = (a: Target, b: Target) => a.pid === b.pid && (a.startTime === undefined || b.startTime === undefined || a.startTime === b.startTime);
+const same = (a: Target, b: Target): boolean => a.pid === b.pid && (a.startTime === undefined || b.startTime === undefined || a.startTime === b.startTime);
 
 /** What changed between two discoveries, plus explicit targets checked for exit and reuse. */
 export function diffTargets(prev: HostTargets, next: HostTargets, explicit: Target[] = [], startTimeOf: (pid: number) => number | null = (p) => statFields(p)?.startTime ?? null): TargetEvent[] {
   const ev: TargetEvent[] = [];
-  const before = prev.containerd[0];
-  const after = next.containerd[0];
-  if (before && after && !same(before, after)) ev.push({ kind: 'containerd-restarted', before, after });
-  else if (before && !after) ev.push({ kind: 'containerd-gone', before });
-  else if (!before && after) ev.push({ kind: 'containerd-started', after });
+  // containerd instances are told apart by the socket they serve.
+  const addresses = new Set([...prev.containerd, ...next.containerd].map((c) => c.address));
+  for (const address of addresses) {
+    const before = prev.containerd.find((c) => c.address === address);
+    const after = next.containerd.find((c) => c.address === address);
+    if (before && after && !same(before, after)) ev.push({ kind: 'containerd-restarted', before, after });
+    else if (before && !after) ev.push({ kind: 'containerd-gone', before });
+    else if (!before && after) ev.push({ kind: 'containerd-started', after });
+  }
   for (const s of next.shims) if (!prev.shims.some((p) => same(p, s))) ev.push({ kind: 'shim-started', target: s });
   for (const s of prev.shims) if (!next.shims.some((n) => same(n, s))) ev.push({ kind: 'shim-exited', target: s });
   for (const t of explicit) {

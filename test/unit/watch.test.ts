@@ -14,6 +14,13 @@ describe('diffTargets', () => {
     expect(diffTargets(host([cd(10, 5)]), host([cd(11, 9)]))[0]).toMatchObject({ kind: 'containerd-restarted', before: { pid: 10 }, after: { pid: 11 } });
     expect(diffTargets(host([cd(10, 5)]), host([cd(10, 9)]))[0]?.kind).toBe('containerd-restarted');
   });
+  it('keeps containerd instances apart by their socket', () => {
+    const a = { ...cd(10, 5), address: '/run/a.sock' };
+    const b = { ...cd(11, 6), address: '/run/b.sock' };
+    const b2 = { ...cd(12, 8), address: '/run/b.sock' };
+    expect(diffTargets(host([a, b]), host([a, b2]))).toMatchObject([{ kind: 'containerd-restarted', before: { pid: 11 }, after: { pid: 12 } }]);
+    expect(diffTargets(host([a, b]), host([a]))).toMatchObject([{ kind: 'containerd-gone', before: { pid: 11 } }]);
+  });
   it('sees containerd leave and come back', () => {
     expect(diffTargets(host([cd(10, 5)]), host([]))[0]?.kind).toBe('containerd-gone');
     expect(diffTargets(host([]), host([cd(12, 7)]))[0]?.kind).toBe('containerd-started');
