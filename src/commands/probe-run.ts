@@ -5,6 +5,7 @@ import type { TargetSelection } from '../../probes/types.js';
 import { usageError } from '../errors.js';
 import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema } from '../validate.js';
 import { runOneShot } from '../session/one-shot.js';
+import { runLiveCommand } from './live.js';
 import { NATIVE_PROBES, nativeProbeNames } from '../../probes/native/index.js';
 import { runNativeProbe, type NativeFlags } from '../../probes/native/run.js';
 
@@ -46,7 +47,10 @@ export function registerProbeRun(program: Command): void {
     .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
-      if (!o.probe) throw usageError('no probe named', `try: ctrscope --probe syscall-count --duration 5s (probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')})`);
+      if (!o.probe) {
+        process.exitCode = await runLiveCommand(o);
+        return;
+      }
       const native = NATIVE_PROBES[o.probe];
       if (native) {
         process.exitCode = await runNativeProbe(native, o);

@@ -1,0 +1,23 @@
+/**
+ * The live view's flags on the root command (`ctrscope [--demo] [--record DIR] [targets]`) and the
+ * entry probe-run.ts calls when no --probe is given.
+ */
+import type { Command } from 'commander';
+import { runLive } from '../session/live-run.js';
+import { targetSelection, type RootOptions } from './probe-run.js';
+
+export interface LiveFlags {
+  demo?: boolean;
+  record?: string;
+}
+
+export function registerLive(program: Command): void {
+  program
+    .option('--demo', 'live view: also start containers from the test image in a loop (removed on exit)')
+    .option('--record <dir>', 'live view: save every tracer\'s raw output with timing to DIR/session.ndjson (see ctrscope replay)');
+}
+
+/** `ctrscope` with no --probe: the full-screen live view (plain-text snapshots when stdout is not a terminal). */
+export async function runLiveCommand(o: RootOptions & LiveFlags): Promise<number> {
+  return runLive({ selection: targetSelection(o), demo: !!o.demo, record: o.record });
+}

@@ -1,0 +1,23 @@
+/** What the live view's keys do outside the UI: export the hot stacks, run strace on a target. */
+import { resolve } from 'node:path';
+import { CtrscopeError } from '../errors.js';
+import { writeFileAtomic } from '../output/write-file.js';
+import { renderFolded } from '../../parsers/folded.js';
+import type { LiveSnapshot } from './live-types.js';
+
+export type Notice = { text: string; level: 'info' | 'error' };
+
+const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+
+/** Writes the snapshot's folded stacks to ./ctrscope-stacks-<time>.folded (never over a file). */
+export function exportStacks(snap: LiveSnapshot | null, dir = process.cwd(), now = new Date()): Notice {
+  const st = snap?.stacks;
+  if (!st || st.folded.length === 0) return { text: 'nothing to export: no stacks yet (the stacks panel waits for probe cpu-profile)', level: 'error' };
+  const path = resolve(dir, `ctrscope-stacks-${stamp(now)}.folded`);
+  try {
+    writeFileAtomic(path, renderFolded(new Map(st.folded)), false);
+  } catch (e) {
+    return { text: e instanceof CtrscopeError ? e.line() : `export failed: ${(e as Error).message}`, level: 'error' };
+  }
+  return { text: `wrote ${path} (${st.folded.length} stacks, ${st.samples} samples; flamegraph.pl makes an SVG of it)`, level: 'info' };
+}

@@ -1,0 +1,132 @@
+/**
+ * `ctrscope` with no probe: the live session. Starts the default probes' tracers (and the demo
+ * load), ticks snapshots into the terminal view or plain text, and has one shutdown path, run
+ * once, for q, Ctrl-C and SIGINT/SIGTERM/SIGHUP: tracers stopped, containers removed, terminal
+ * restored, then exit code 0.
+ */
+import type { TargetSelection } from '../../probes/types.js';
+import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
+import { DemoLoad } from '../runner/load.js';
+import { clearTheWay } from '../runner/preflight-tracers.js';
+import { resolveTargets } from '../targets/resolve.js';
+import { plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
+import type { Effect, UiAction } from '../ui/state.js';
+import { LiveEngine } from './live.js';
+import { exportStacks } from './live-effects.js';
+import { LiveFeed } from './live-feed.js';
+import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
+import { LIVE_SOURCES } from './live-sources/index.js';
+import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
+import { Recorder } from './record.js';
+import { VERSION } from '../version.js';
+import { runStrace } from './live-strace.js';
+
+export interface LiveOptions {
+  selection: TargetSelection;
+  demo: boolean;
+  record?: string;
+  /** Snapshot interval, ms. */
+  intervalMs?: number;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export async function runLive(o: LiveOptions): Promise<number> {
+  const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
+  requireRoot('the live view');
+  requireTool('setpriv');
+  requireTool('bpftrace');
+  if (o.demo) requireTool('ctr');
+  const host = discover();
+  const targets = resolveTargets(o.selection, host);
+  clearTheWay(targets.map((t) => t.pid), say);
+  await ensureTracefs(say);
+  const sink: RecordSink = o.record ? new Recorder(o.record) : nullSink;
+  const version = await containerdVersion(host.containerd[0]?.pid);
+
+  const t0 = Date.now();
+  const now = () => Date.now() - t0;
+  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
+  engine.setHost(host);
+  engine.setContainerdVersion(version);
+  if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
+  const feed = new LiveFeed(engine, sink, now);
+  const planned = feed.start(LIVE_SOURCES, { host, selection: o.selection, targets });
+  sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned });
+  sink.write({ t: 0, type: 'host', host });
+
+  const load = o.demo ? new DemoLoad() : null;
+  let stopping: Promise<number> | null = null;
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((r) => (finish = r));
+  let ui: Frontend | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let strace: Promise<void> | null = null;
+  const shutdown = (): Promise<number> => {
+    stopping ??= (async () => {
+      clearInterval(timer);
+      ui?.dispatch({ type: 'key', key: 'q' });
+      for (const s of SIGNALS) process.off(s, onSignal);
+      await Promise.allSettled([feed.stop(), load?.stop(), strace]);
+      sink.close();
+      ui?.close();
+      return 0;
+    })();
+    void stopping.then(finish);
+    return stopping;
+  };
+  const onSignal = () => void shutdown();
+  for (const s of SIGNALS) process.on(s, onSignal);
+
+  const onEffect = (e: Effect, dispatch: (a: UiAction) => void) => {
+    switch (e.type) {
+      case 'quit':
+        void shutdown();
+        break;
+      case 'reset':
+        engine.reset();
+        tick();
+        break;
+      case 'export':
+        dispatch({ type: 'notice', ...exportStacks(engine.snapshot()) });
+        break;
+      case 'strace':
+        strace = runStrace(e.pid, e.label, dispatch);
+        break;
+    }
+  };
+
+  try {
+    if (load) await load.start();
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
+
+  const cpu = new CpuMeter();
+  let lastHost = host;
+  const tick = () => {
+    const t = now();
+    const h = discover();
+    if (!sameHost(h, lastHost)) {
+      lastHost = h;
+      engine.setHost(h);
+      sink.write({ t, type: 'host', host: h });
+    }
+    const self = cpu.sample(feed.pids());
+    engine.setSelf(self);
+    sink.write({ t, type: 'self', ...self });
+    if (load) {
+      const d = load.stats;
+      engine.setSession({ demo: d });
+      sink.write({ t, type: 'demo', ...d });
+    }
+    ui?.show(engine.snapshot());
+  };
+
+  const tty = !!process.stdout.isTTY;
+  ui = tty ? terminalFrontend(onEffect) : plainFrontend();
+  timer = setInterval(tick, o.intervalMs ?? (tty ? 500 : 1000));
+  if (tty) tick();
+  return done;
+}

@@ -1,0 +1,155 @@
+/**
+ * Live source for the syscalls panel and the per-target syscall numbers: the syscall-count probe
+ * (bpftrace, raw_syscalls tracepoints). bpftrace prints the cumulative maps @calls, @errors, @ns
+ * once a second, @ns last; each complete print is a sample, and rates are the difference between
+ * two samples over the time between them (the recorded time in a replay).
+ */
+import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
+import { reduceSyscallMaps, syscallRates, type ProcessSyscalls, type SyscallRow } from '../../aggregate/syscalls.js';
+import { syscallNamer } from '../../host/syscalls.js';
+import { splitMapKey } from '../../../parsers/bpftrace-json.js';
+import type { SyscallLine, SyscallsView } from '../live-types.js';
+import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
+
+/** How many samples a sparkline keeps. */
+export const HISTORY = 60;
+
+type Counts = Record<string, number>;
+
+interface Sample {
+  t: number;
+  syscalls: SyscallRow[];
+  processes: ProcessSyscalls[];
+  total: number;
+}
+
+const counts = (v: { value: unknown } | undefined): Counts => (v && typeof v.value === 'object' && v.value !== null ? (v.value as Counts) : {});
+
+/** Per-syscall maximum latency from an optional @max map (keys "comm,pid,nr"). */
+function maxBySyscall(max: Counts, nameOf: (nr: number) => string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, ns] of Object.entries(max)) {
+    const nr = Number(splitMapKey(key, 3)[2]);
+    if (!Number.isFinite(nr) || typeof ns !== 'number') continue;
+    const name = nameOf(nr);
+    out.set(name, Math.max(out.get(name) ?? 0, ns));
+  }
+  return out;
+}
+
+function lines(rates: SyscallRow[], maxNs: Map<string, number> | null, history: Map<string, number[]>): SyscallLine[] {
+  return rates
+    .filter((r) => r.calls > 0 || (history.get(r.syscall)?.some((v) => v > 0) ?? false))
+    .map((r) => ({
+      syscall: r.syscall,
+      callsPerSec: r.calls,
+      errorsPerSec: r.errors,
+      avgNs: r.calls > 0 ? (r.seconds / r.calls) * 1e9 : null,
+      maxNs: maxNs?.get(r.syscall) ?? null,
+      history: history.get(r.syscall) ?? [],
+    }))
+    .sort((a, b) => b.callsPerSec - a.callsPerSec || (a.syscall < b.syscall ? -1 : 1));
+}
+
+class SyscallsSource implements LiveSource {
+  private parser = new BpftraceJsonParser(0);
+  private lastSeq = -1;
+  private prev: Sample | null = null;
+  private latest: Sample | null = null;
+  private maxNs: Map<string, number> | null = null;
+  private history = new Map<string, number[]>();
+  private rates: SyscallRow[] = [];
+  private procRates: Array<{ p: ProcessSyscalls; rows: SyscallRow[]; calls: number; errors: number; seconds: number }> = [];
+  private windowS = 0;
+  private totalPerSec = 0;
+
+  constructor(private readonly nameOf: (nr: number) => string) {}
+
+  line(text: string, t: number): void {
+    const before = this.parser.result().attachedProbes;
+    this.parser.line(text);
+    const r = this.parser.result();
+    // Attaching is the zero point: the first print then already gives rates.
+    if (before === null && r.attachedProbes !== null && !this.latest) this.latest = { t, syscalls: [], processes: [], total: 0 };
+    const ns = r.maps.get('@ns');
+    if (!ns || ns.seq === this.lastSeq) return;
+    this.lastSeq = ns.seq;
+    const tot = reduceSyscallMaps(counts(r.maps.get('@calls')), counts(r.maps.get('@errors')), counts(ns), this.nameOf);
+    const max = r.maps.get('@max');
+    this.maxNs = max ? maxBySyscall(counts(max), this.nameOf) : null;
+    this.sample({ t, syscalls: tot.syscalls, processes: tot.processes, total: tot.totalCalls });
+  }
+
+  private sample(s: Sample): void {
+    this.prev = this.latest;
+    this.latest = s;
+    const prev = this.prev;
+    if (!prev || s.t <= prev.t) return;
+    const dt = (s.t - prev.t) / 1000;
+    this.windowS = dt;
+    this.rates = syscallRates(prev.syscalls, s.syscalls, dt);
+    this.totalPerSec = Math.max(0, s.total - prev.total) / dt;
+    const seen = new Set<string>();
+    for (const r of this.rates) {
+      seen.add(r.syscall);
+      push(this.history, r.syscall, r.calls);
+    }
+    for (const name of this.history.keys()) if (!seen.has(name)) push(this.history, name, 0);
+    const before = new Map(prev.processes.map((p) => [p.pid, p]));
+    this.procRates = [];
+    for (const p of s.processes) {
+      const rows = syscallRates(before.get(p.pid)?.syscalls ?? [], p.syscalls, dt).filter((r) => r.calls > 0);
+      if (rows.length === 0) continue;
+      let calls = 0, errors = 0, seconds = 0;
+      for (const r of rows) {
+        calls += r.calls;
+        errors += r.errors;
+        seconds += r.seconds;
+      }
+      this.procRates.push({ p, rows, calls, errors, seconds });
+    }
+  }
+
+  reset(): void {
+    this.history.clear();
+    this.rates = [];
+    this.procRates = [];
+    this.totalPerSec = 0;
+    this.windowS = 0;
+    this.maxNs = null;
+  }
+
+  output(): SourceOutput {
+    const r = this.parser.result();
+    const rows = lines(this.rates, this.maxNs, this.history);
+    const syscalls: SyscallsView | undefined = this.prev
+      ? { rows, callsPerSec: this.totalPerSec, errorsPerSec: rows.reduce((a, x) => a + x.errorsPerSec, 0), windowS: this.windowS }
+      : undefined;
+    const targets: TargetPart[] = this.procRates.map(({ p, rows: pr, calls, errors, seconds }) => ({
+      pid: p.pid,
+      comm: p.comm,
+      syscallsPerSec: calls,
+      errorsPerSec: errors,
+      avgNs: calls > 0 ? (seconds / calls) * 1e9 : null,
+      syscalls: lines(pr, null, new Map()),
+    }));
+    return { eventsPerSec: this.totalPerSec, lost: r.lostEvents, unrecognized: r.unrecognized, syscalls, targets };
+  }
+}
+
+function push(h: Map<string, number[]>, key: string, v: number): void {
+  let a = h.get(key);
+  if (!a) h.set(key, (a = []));
+  a.push(v);
+  if (a.length > HISTORY) a.shift();
+}
+
+export const syscallsSource: LiveSourceDef = {
+  id: 'syscalls',
+  probe: 'syscall-count',
+  panels: ['syscalls', 'targets'],
+  // Every short-lived fork of a shim adds keys; bpftrace's default of 4096 keys a map fills
+  // within seconds under container churn, after which new keys are silently not counted.
+  env: { BPFTRACE_MAP_KEYS_MAX: '65536' },
+  create: (ctx) => new SyscallsSource(syscallNamer(ctx.arch)),
+};

@@ -1,0 +1,163 @@
+/**
+ * The immutable snapshot the live view renders: everything the engine aggregated up to a moment.
+ * A part is absent when no source feeds it (yet); panels then say which probe they wait for.
+ */
+import type { HostTargets } from '../targets/discover.js';
+
+/** The seven panels, in the order of the keys 1–7. */
+export const PANEL_IDS = ['syscalls', 'sched', 'vfs', 'stacks', 'events', 'targets', 'containerd'] as const;
+export type PanelId = (typeof PANEL_IDS)[number];
+
+/** How a data source (one probe, one tracer) is doing. */
+export interface SourceStatus {
+  id: string;
+  probe: string;
+  panels: PanelId[];
+  /** missing: the probe or its parser is not in this build; failed: the tracer could not run. */
+  state: 'missing' | 'starting' | 'running' | 'stopped' | 'failed';
+  backend?: string;
+  attachPoint?: string;
+  pid?: number;
+  message?: string;
+  eventsPerSec: number;
+  lost: number;
+  /** Output lines the runner dropped because ctrscope fell behind. */
+  droppedLines: number;
+  unrecognized: number;
+}
+
+/** One syscall's rates over the latest window. Latencies in nanoseconds; null when unknown. */
+export interface SyscallLine {
+  syscall: string;
+  callsPerSec: number;
+  errorsPerSec: number;
+  avgNs: number | null;
+  maxNs: number | null;
+  /** calls/s, oldest first, one value per probe print. */
+  history: number[];
+}
+
+export interface SyscallsView {
+  rows: SyscallLine[];
+  callsPerSec: number;
+  errorsPerSec: number;
+  /** Seconds the rates are measured over. */
+  windowS: number;
+}
+
+/** A counter such as context switches; perSec null and supported false when the host lacks it. */
+export interface CounterLine {
+  name: string;
+  perSec: number | null;
+  total: number | null;
+  supported: boolean;
+}
+
+export interface SchedView {
+  counters: CounterLine[];
+}
+
+export interface HistBar {
+  /** Bucket bounds in nanoseconds; high is null for the open-ended last bucket. */
+  low: number;
+  high: number | null;
+  count: number;
+}
+
+export interface LatencyHist {
+  buckets: HistBar[];
+  count: number;
+  p50Ns: number | null;
+  p99Ns: number | null;
+}
+
+export interface VfsView {
+  read: LatencyHist;
+  write: LatencyHist;
+  attachPoint?: string;
+}
+
+export interface StacksView {
+  /** Folded stacks ("a;b;c") with their sample counts, hottest first. */
+  folded: Array<[string, number]>;
+  samples: number;
+}
+
+export type EventKind = 'open' | 'exec' | 'slow';
+
+export interface EventItem {
+  /** ms since the session started */
+  t: number;
+  kind: EventKind;
+  pid: number;
+  comm: string;
+  text: string;
+}
+
+export interface EventsView {
+  items: EventItem[];
+  perSec: Partial<Record<EventKind, number>>;
+}
+
+/** What one target did over the latest window, merged from every source that splits by process. */
+export interface TargetLine {
+  pid: number;
+  comm: string;
+  role: 'containerd' | 'shim' | 'container' | 'other';
+  /** e.g. "ctrscope/web-1" for a shim. */
+  label: string;
+  alive: boolean;
+  syscallsPerSec: number | null;
+  errorsPerSec: number | null;
+  avgNs: number | null;
+  /** Further per-target numbers by name (ctx-sw/s ...), from other sources. */
+  metrics: Record<string, number | null>;
+  /** The target's own syscall table, for drilling in. */
+  syscalls: SyscallLine[];
+  /** How many processes this line stands for (forks of shims that exited are grouped). */
+  processes: number;
+}
+
+/** containerd's own signals (goroutines, gRPC latency, RSS): filled by the containerd module. */
+export interface ContainerdView {
+  goroutines: number | null;
+  rssBytes: number | null;
+  grpc: Array<{ method: string; perSec: number; p50Seconds: number | null; p99Seconds: number | null }>;
+}
+
+export interface SelfUsage {
+  /** CPU of ctrscope itself and of its tracers, percent of one core. */
+  cpuPct: number;
+  tracersCpuPct: number;
+}
+
+export interface SessionInfo {
+  mode: 'live' | 'replay';
+  elapsedS: number;
+  recordingTo?: string;
+  replay?: { from: string; speed: number; finished: boolean };
+  demo?: { started: number; failed: number; running: number };
+}
+
+export interface LiveSnapshot {
+  /** ms since the session started */
+  t: number;
+  seq: number;
+  session: SessionInfo;
+  host: HostTargets;
+  containerdVersion: string | null;
+  sources: SourceStatus[];
+  eventsPerSec: number;
+  /** Events the kernel side lost (bpftrace's lost_events), all sources. */
+  lost: number;
+  /** Output lines ctrscope dropped because it fell behind, all sources. */
+  droppedLines: number;
+  self: SelfUsage | null;
+  syscalls?: SyscallsView;
+  sched?: SchedView;
+  vfs?: VfsView;
+  stacks?: StacksView;
+  events?: EventsView;
+  targets: TargetLine[];
+  containerd?: ContainerdView;
+}

@@ -1,0 +1,16 @@
+/** Scheduler and hardware counters: rates, or a plain statement that the host lacks them. */
+import { fmtRate } from '../format.js';
+import type { UiState } from '../state.js';
+import { col, seg, type Line } from '../text.js';
+import { waitingLines } from './common.js';
+
+export function schedLines(s: UiState, width: number): Line[] {
+  const v = s.shown?.sched;
+  if (!v) return waitingLines(s.shown, 'sched');
+  const nameW = Math.min(22, Math.max(12, width - 28));
+  return v.counters.map((c) =>
+    c.supported
+      ? [seg(col(c.name, nameW, 'left')), seg(col(fmtRate(c.perSec), 9) + '/s'), seg(c.total == null ? '' : col(fmtRate(c.total), 9) + ' total', { dim: true })]
+      : [seg(col(c.name, nameW, 'left')), seg('not supported on this host', { color: 'yellow' })],
+  );
+}

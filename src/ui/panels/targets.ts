@@ -1,0 +1,44 @@
+/** Numbers split by target: containerd, each shim (and container), then short-lived processes. */
+import { fmtNs, fmtRate } from '../format.js';
+import { selectedTarget, type UiState } from '../state.js';
+import { col, seg, type Line } from '../text.js';
+import { waitingLines } from './common.js';
+import { syscallTable } from './syscalls.js';
+
+export function targetsLines(s: UiState, width: number, height: number): Line[] {
+  const snap = s.shown;
+  if (!snap) return waitingLines(null, 'targets');
+  if (s.drill !== null) {
+    const t = snap.targets.find((x) => x.pid === s.drill);
+    if (!t) return [[seg(`pid ${s.drill} has had no activity in the last window (or is gone)`, { dim: true })]];
+    const head: Line = [seg(`${t.label} pid ${t.pid}: ${fmtRate(t.syscallsPerSec)} syscalls/s, ${fmtRate(t.errorsPerSec)} errors/s, avg ${fmtNs(t.avgNs)}`)];
+    return [head, ...syscallTable(t.syscalls, width, height - 1, null, false, false)];
+  }
+  if (snap.targets.length === 0) return waitingLines(snap, 'targets');
+  const metrics = [...new Set(snap.targets.flatMap((t) => Object.keys(t.metrics)))].slice(0, Math.max(0, Math.floor((width - 56) / 10)));
+  const nameW = Math.max(14, Math.min(34, width - 8 - 8 - 7 - 8 - metrics.length * 10));
+  const head: Line = [seg(col('TARGET', nameW, 'left') + col('PID', 8) + col('SYS/S', 8) + col('ERR/S', 7) + col('AVG', 8) + metrics.map((m) => col(m.toUpperCase(), 10)).join(''), { dim: true })];
+  const sel = selectedTarget(s);
+  const rows = snap.targets;
+  const room = Math.max(0, height - 1);
+  const i = sel ? rows.indexOf(sel) : -1;
+  const start = i >= room ? i - room + 1 : 0;
+  return [
+    head,
+    ...rows.slice(start, start + room).map((t) => {
+      const isSel = s.focus === 'targets' && sel?.pid === t.pid && t.pid > 0;
+      const style = { inverse: isSel, dim: t.pid === 0 };
+      return [
+        seg(col(t.label, nameW, 'left') + col(t.pid > 0 ? String(t.pid) : '', 8) + col(fmtRate(t.syscallsPerSec), 8), style),
+        seg(col(t.errorsPerSec ? fmtRate(t.errorsPerSec) : t.errorsPerSec === 0 ? '0' : '-', 7), t.errorsPerSec ? { ...style, color: 'red' as const } : style),
+        seg(col(fmtNs(t.avgNs), 8) + metrics.map((m) => col(fmtRate(t.metrics[m]), 10)).join(''), style),
+      ];
+    }),
+  ];
+}
+
+export function targetsTitle(s: UiState): string {
+  if (s.drill !== null) return `› pid ${s.drill} (Esc: back)`;
+  const h = s.shown?.host;
+  return h ? `${h.containerd.length} containerd, ${h.shims.length} shims, ${h.containers.length} containers · Enter: drill in` : '';
+}

@@ -1,0 +1,21 @@
+/** Plain-text snapshots for when stdout is not a terminal: the same panels, one after another, no styles. */
+import { PANEL_IDS, type LiveSnapshot, type PanelId } from '../session/live-types.js';
+import { headerLines } from './header.js';
+import { panelLines } from './screen.js';
+import { initialState } from './state.js';
+import { lineText, type Line } from './text.js';
+
+const HEIGHTS: Record<PanelId, number> = { syscalls: 12, sched: 7, vfs: 10, stacks: 8, events: 9, targets: 10, containerd: 5 };
+
+const text = (l: Line) => lineText(l).trimEnd();
+
+export function plainSnapshot(snap: LiveSnapshot, width = 100): string {
+  const s = { ...initialState(width, 50), shown: snap, latest: snap };
+  const out: string[] = headerLines(snap, s).map(text);
+  for (const id of PANEL_IDS) {
+    const lines = panelLines(s, id, width, HEIGHTS[id]).map(text);
+    while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    out.push('', ...lines);
+  }
+  return out.join('\n') + '\n';
+}
