@@ -2,14 +2,12 @@
 import type { Command } from 'commander';
 import { registerProbeRun } from './probe-run.js';
 import { registerDiagnose } from './diagnose.js';
-import { registerDiagnose } from './diagnose.js';
 import { registerLive } from './live.js';
 import { registerReplay } from './replay.js';
 import { registerCollapse } from './collapse.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
-  registerDiagnose(program);
   registerDiagnose(program);
   registerLive(program);
   registerReplay(program);
