@@ -75,3 +75,28 @@ export function reduceContainerdPanel(state: ContainerdPanelState, action: Conta
     recent,
   };
 }
+
+/** What the panel draws: the shape src/ui/panels/containerd.ts reads. */
+export interface ContainerdPanelView {
+  goroutines: number | null;
+  rssBytes: number | null;
+  threads: number | null;
+  cpuPercent: number | null;
+  /** Busiest methods first, over the sliding window. */
+  grpc: Array<{ method: string; perSec: number; count: number; errors: number; p50Seconds: number | null; p99Seconds: number | null }>;
+  histogram: boolean;
+  error: string | null;
+}
+
+export function containerdPanelView(s: ContainerdPanelState): ContainerdPanelView {
+  const w = s.windowSeconds;
+  return {
+    goroutines: s.process?.goroutines ?? null,
+    rssBytes: s.process?.rssBytes ?? null,
+    threads: s.process?.threads ?? null,
+    cpuPercent: s.cpuPercent,
+    grpc: s.methods.map((m) => ({ method: m.method, perSec: w > 0 ? m.count / w : 0, count: m.count, errors: m.errors, p50Seconds: m.p50Seconds, p99Seconds: m.p99Seconds })),
+    histogram: s.histogram,
+    error: s.error,
+  };
+}

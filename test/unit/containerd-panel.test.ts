@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChunks } from '../../parsers/lines.js';
 import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
-import { initialContainerdPanel, reduceContainerdPanel } from '../../src/aggregate/containerd-panel.js';
+import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel } from '../../src/aggregate/containerd-panel.js';
 import { grpcLatencyDiff } from '../../src/aggregate/grpc-latency.js';
 import { fixtureBytes } from '../helpers/chunks.js';
 
@@ -21,6 +21,10 @@ describe('containerd panel reducer', () => {
     expect(s2.cpuPercent).not.toBeNull();
     expect(s2.rssHistory).toHaveLength(2);
     expect(s2.histogram).toBe(true);
+    const v = containerdPanelView(s2);
+    const create = v.grpc.find((m) => m.method === '/containerd.services.tasks.v1.Tasks/Create')!;
+    expect(create.perSec).toBeCloseTo(create.count / 5, 12);
+    expect(v.goroutines).toBe(s2.process!.goroutines);
   });
 
   it('keeps an error until the next good scrape, and the window slides', () => {
