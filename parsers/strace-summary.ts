@@ -171,6 +171,16 @@ export class StraceSummaryParser implements LineParser<StraceSummaryResult> {
     this.unrecognized++;
   }
 
+  /** False once a table's total row has been read (until another table starts). */
+  expectsMore(): boolean {
+    return this.state !== 4;
+  }
+
+  /** Whether a line belongs to summary output even after a total row: another table, a message. */
+  continues(text: string): boolean {
+    return text.trim() === '' || text.startsWith('strace: ') || text.startsWith('System call usage summary for ') || isSummaryHeader(text);
+  }
+
   /** Cuts a row by the divider's column spans; null if a number does not read. */
   private row(text: string): SummaryRow | null {
     const spans = this.spans!;

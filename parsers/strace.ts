@@ -27,6 +27,7 @@
  */
 import type { LineParser } from './lines.js';
 import { StraceSummaryParser, isSummaryHeader, type StraceSummaryResult } from './strace-summary.js';
+import { TopN } from './top-n.js';
 
 /** Totals for one syscall name (seconds: sum of -T times). */
 export interface SyscallStat {
@@ -101,32 +102,46 @@ export interface StraceParserOptions {
   onCall?: (call: StraceCall) => void;
 }
 
+/** Per-syscall totals, found by a hash of the name's characters (no string is cut per line). */
 interface Stat {
   name: string;
+  hash: number;
+  hash2: number;
   calls: number;
   errors: number;
   ns: number;
+  /** false for names strace's table has no row for: "???" and "syscall_0x1bc". */
+  counted: boolean;
+  untimed: number;
 }
 
 interface PidAcc {
+  pid: number;
   calls: number;
   errors: number;
   ns: number;
 }
 
-/** A call printed as `<unfinished ...>`, waiting for its `<... NAME resumed>` line. */
+/**
+ * A call printed as `<unfinished ...>`, waiting for its `<... NAME resumed>` line. It keeps the
+ * line itself and offsets into it (no copy on the hot path): at most one line per live thread.
+ */
 interface Pending {
-  args: string;
-  time: string | null;
+  active: boolean;
+  line: string;
+  argsStart: number;
+  argsEnd: number;
+  timeStart: number;
+  timeEnd: number;
 }
 
-interface Slow {
-  ns: number;
-  call: StraceCall;
-}
-
+const C_CR = 13;
 const C_SPACE = 32;
 const C_QUOTE = 34;
+const C_PERCENT = 37;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_STAR = 42;
 const C_PLUS = 43;
 const C_MINUS = 45;
 const C_DOT = 46;
@@ -142,18 +157,18 @@ const C_E = 69;
 const C_LBRACKET = 91;
 const C_BACKSLASH = 92;
 const C_RBRACKET = 93;
-const C_LPAREN = 40;
-const C_RPAREN = 41;
-const C_STAR = 42;
 const C_LBRACE = 123;
 const C_RBRACE = 125;
-const C_PERCENT = 37;
 
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
 const UNAVAILABLE = ' <unavailable>';
 /** ns per unit of the last fraction digit, by number of fraction digits (-T=s .. -T=ns). */
 const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
+/** Distinct syscall names kept (strace knows ~450); garbage names beyond it count as unrecognized. */
+const MAX_NAMES = 4096;
+/** Pending calls kept; beyond it (only garbage input gets there) the oldest is dropped. */
+const MAX_PENDING = 65536;
 
 /** Copies a string so it does not pin the (large) chunk it was sliced from. */
 function own(s: string): string {
@@ -164,104 +179,136 @@ function isDigit(c: number): boolean {
   return c >= C_0 && c <= C_9;
 }
 
-/** A syscall name character: a-z, 0-9, _ (and `?` for strace's "???"). */
+/** Syscall name characters: a-z, A-Z, 0-9, _ (and `?` for strace's "???"). */
+const NAME_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  NAME_CHARS[c] = (c >= 97 && c <= 122) || (c >= C_0 && c <= C_9) || c === 95 || (c >= 65 && c <= 90) || c === C_QMARK ? 1 : 0;
+}
+
 function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || isDigit(c) || c === 95 || c === C_QMARK || (c >= 65 && c <= 90);
+  return c < 128 && NAME_CHARS[c] === 1;
 }
 
 export class StraceParser implements LineParser<StraceResult> {
   private lineCount = 0;
   private unrecognized = 0;
-  private readonly stats = new Map<string, Stat>();
+  private statTable: Array<Stat | undefined> = new Array<Stat | undefined>(1024);
+  private readonly statList: Stat[] = [];
   private readonly pidStats = new Map<number, PidAcc>();
+  private lastPid: PidAcc | undefined;
   private readonly pendingByPid = new Map<number, Pending>();
-  private readonly slow: Slow[] = []; // min-heap on ns
+  private readonly slow: TopN<StraceCall>;
   private hasDurations = false;
   private signals = 0;
   private exits = 0;
   private neverReturned = 0;
   private unavailable = 0;
-  private readonly unavailableBySyscall: Record<string, number> = {};
-  /** Start of a stderr line cut by a "strace: Process N attached" message, joined to the next line. */
-  private carry: string | null = null;
   private uncounted = 0;
   private messages = 0;
+  /** Start of a stderr line cut by a "strace: Process N attached" message, joined to the next line. */
+  private carry: string | null = null;
   private summary: StraceSummaryParser | null = null;
-  private readonly topN: number;
+  /** True while the lines belong to a summary table (from its header to its total row). */
+  private inSummary = false;
   private readonly maxArgs: number;
   private readonly onCall?: (call: StraceCall) => void;
 
-  // Per-line scratch, set by line() for the helpers (avoids allocating a record per line).
+  // Per-line scratch set by prefix() (no record allocated per line).
   private pid = 0;
+  private lineStart = 0;
+  private h1 = 0;
+  private h2 = 0;
   private timeStart = -1;
   private timeEnd = -1;
 
   constructor(opts: StraceParserOptions = {}) {
-    this.topN = opts.topN ?? 20;
+    this.slow = new TopN<StraceCall>(opts.topN ?? 20);
     this.maxArgs = opts.maxArgs ?? 200;
     this.onCall = opts.onCall;
   }
 
-  line(raw: string): void {
+  line(text: string): void {
+    this.lineSpan(text, 0, text.length);
+  }
+
+  /**
+   * The line text[start, end) (without its "\n"): what LineSplitter.pushRanges hands over, so that
+   * lines are read in place in the decoded chunk, never cut out of it.
+   */
+  lineSpan(text: string, start: number, end: number): void {
     this.lineCount++;
-    let text = raw;
-    let len = text.length;
-    if (len > 0 && text.charCodeAt(len - 1) === 13) text = text.slice(0, --len);
+    if (end > start && text.charCodeAt(end - 1) === C_CR) end--;
     if (this.carry !== null) {
       // [pid  3032] 04:57:34.248477 nanosleep({tv_sec=0, tv_nsec=20000}, strace: Process 12409 attached
       //  <unfinished ...>
-      if (!text.startsWith('[pid ')) {
-        text = this.carry + text;
-        len = text.length;
+      if (!text.startsWith('[pid ', start)) {
+        text = this.carry + text.slice(start, end);
+        start = 0;
+        end = text.length;
       } else this.unrecognized++;
       this.carry = null;
     }
-    if (len === 0) return;
-    if (this.summary !== null) {
-      this.summary.line(text);
-      return;
+    if (end === start) return;
+    if (this.inSummary) {
+      // After the total row, trace lines may follow again (concatenated captures).
+      const t = text.slice(start, end);
+      if (!this.summary!.expectsMore() && !this.summary!.continues(t)) this.inSummary = false;
+      else {
+        this.summary!.line(t);
+        return;
+      }
     }
-    const i = this.prefix(text, len);
-    if (i < 0 || i >= len) {
+    this.lineStart = start;
+    const i = this.prefix(text, start, end);
+    if (i < 0 || i >= end) {
       this.unrecognized++;
       return;
     }
     const c = text.charCodeAt(i);
 
-    // 3032  04:53:42.840985 <... restart_syscall resumed>) = -1 EAGAIN (Resource temporarily unavailable) <0.000050>
-    // 19217 04:53:43.411512 <... epoll_pwait resumed> <unfinished ...>) = ?
-    if (c === C_LT) {
-      if (!text.startsWith('<... ', i)) return this.bad();
-      const r = text.indexOf(' resumed>', i + 5);
-      if (r < 0) return this.bad();
-      this.call(text, len, text.slice(i + 5, r), r + 9, true);
-      return;
-    }
     // 3026  04:53:42.840936 futex(0x31fff88, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
     // 3032  04:53:42.841922 nanosleep({tv_sec=0, tv_nsec=20000}, NULL) = 0 <0.000094>
     // 19214 04:53:43.411530 ???( <unfinished ...>
     // strace: Process 3026 attached with 10 threads          (stderr only, no prefix)
     if (isNameChar(c)) {
-      let j = i + 1;
-      while (j < len && isNameChar(text.charCodeAt(j))) j++;
-      const next = j < len ? text.charCodeAt(j) : 0;
-      if (next === C_LPAREN) {
-        this.call(text, len, text.slice(i, j), j + 1, false);
+      const j = this.scanName(text, i, end);
+      const d = j < end ? text.charCodeAt(j) : 0;
+      if (d === C_LPAREN) {
+        const st = this.stat(text, i, j);
+        if (st === undefined) this.unrecognized++;
+        else this.call(text, end, st, j + 1, false);
         return;
       }
-      if (next === C_COLON && j - i === 6 && text.startsWith('strace', i)) {
+      if (d === C_COLON && j - i === 6 && text.startsWith('strace', i)) {
         this.messages++;
         return;
       }
-      // calls    errors syscall        (a -c table with -U columns starts)
-      if (i === 0 && this.startSummary(text)) return;
-      return this.bad();
+      // syscall                calls    errors     seconds      (a -c table with -U columns starts)
+      if (i === start && this.startSummary(text.slice(start, end))) return;
+      this.unrecognized++;
+      return;
+    }
+    // 3032  04:53:42.840985 <... restart_syscall resumed>) = -1 EAGAIN (Resource temporarily unavailable) <0.000050>
+    // 19217 04:53:43.411512 <... epoll_pwait resumed> <unfinished ...>) = ?
+    if (c === C_LT) {
+      if (text.charCodeAt(i + 1) === C_DOT && text.charCodeAt(i + 2) === C_DOT && text.charCodeAt(i + 3) === C_DOT && text.charCodeAt(i + 4) === C_SPACE) {
+        const j = this.scanName(text, i + 5, end);
+        // " resumed>"
+        if (j > i + 5 && j + 9 <= end && text.charCodeAt(j) === C_SPACE && text.charCodeAt(j + 1) === 114 && text.charCodeAt(j + 8) === C_GT) {
+          const st = this.stat(text, i + 5, j);
+          if (st === undefined) this.unrecognized++;
+          else this.call(text, end, st, j + 9, true);
+          return;
+        }
+      }
+      this.unrecognized++;
+      return;
     }
     // 3096  04:53:42.947560 --- SIGURG {si_signo=SIGURG, si_code=SI_TKILL, si_pid=3026, si_uid=0} ---
     // 3026  04:53:42.960001 --- stopped by SIGSTOP ---
     if (c === C_MINUS) {
       if (text.startsWith('--- ', i)) this.signals++;
-      else this.bad();
+      else this.unrecognized++;
       return;
     }
     // 19128 04:53:42.934012 +++ exited with 0 +++
@@ -271,46 +318,99 @@ export class StraceParser implements LineParser<StraceResult> {
       if (text.startsWith('+++ ', i)) {
         this.exits++;
         this.pendingByPid.delete(this.pid);
-      } else this.bad();
+      } else this.unrecognized++;
       return;
     }
     // % time     seconds  usecs/call     calls    errors syscall      (the -C table starts)
-    if (c === C_PERCENT && i === 0 && this.startSummary(text)) return;
+    if (c === C_PERCENT && i === start && this.startSummary(text.slice(start, end))) return;
     // [ Process PID=1234 runs in 32 bit mode. ]
     if (c === C_LBRACKET && text.startsWith('[ Process PID=', i)) {
       this.messages++;
       return;
     }
-    this.bad();
+    this.unrecognized++;
   }
 
   private startSummary(text: string): boolean {
     if (!isSummaryHeader(text)) return false;
-    this.summary = new StraceSummaryParser();
+    this.summary ??= new StraceSummaryParser();
     this.summary.line(text);
+    this.inSummary = true;
     return true;
   }
 
-  private bad(): void {
-    this.unrecognized++;
+  /** Scans name characters from s; returns where they end and leaves two hashes of them in h1, h2. */
+  private scanName(text: string, s: number, len: number): number {
+    let h1 = 0;
+    let h2 = -2128831035; // FNV-1a offset basis
+    let j = s;
+    for (; j < len; j++) {
+      const c = text.charCodeAt(j);
+      if (!isNameChar(c)) break;
+      h1 = (Math.imul(h1, 31) + c) | 0;
+      h2 = Math.imul(h2 ^ c, 16777619);
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+    return j;
+  }
+
+  /**
+   * The Stat for the name at text[s, e) just scanned, made on first sight; undefined past
+   * MAX_NAMES. Names are told apart by length and two independent 32-bit hashes, not by comparing
+   * characters: two names of the same length would have to agree on 64 hash bits.
+   */
+  private stat(text: string, s: number, e: number): Stat | undefined {
+    const h = this.h1;
+    const h2 = this.h2;
+    const table = this.statTable;
+    const mask = table.length - 1;
+    const n = e - s;
+    for (let k = h & mask; ; k = (k + 1) & mask) {
+      const st = table[k];
+      if (st === undefined) break;
+      if (st.hash === h && st.hash2 === h2 && st.name.length === n) return st;
+    }
+    if (this.statList.length >= MAX_NAMES) return undefined;
+    const name = own(text.slice(s, e));
+    const counted = name.charCodeAt(0) !== C_QMARK && !name.startsWith('syscall_0x');
+    const st: Stat = { name, hash: h, hash2: h2, calls: 0, errors: 0, ns: 0, counted, untimed: 0 };
+    this.statList.push(st);
+    if (this.statList.length * 2 > table.length) this.rehash();
+    else this.insert(st);
+    return st;
+  }
+
+  private insert(st: Stat): void {
+    const table = this.statTable;
+    const mask = table.length - 1;
+    let k = st.hash & mask;
+    while (table[k] !== undefined) k = (k + 1) & mask;
+    table[k] = st;
+  }
+
+  private rehash(): void {
+    this.statTable = new Array<Stat | undefined>(this.statTable.length * 2);
+    for (const st of this.statList) this.insert(st);
   }
 
   /**
    * Reads the line prefix: pid, timestamps, -n/-i brackets. Sets this.pid / timeStart / timeEnd and
    * returns where the body starts, or -1 when the prefix is malformed.
-   *   "3026  04:53:42.840936 "      -f with -o FILE, -tt
-   *   "[pid  3026] 1764132822.840936 "   -f on stderr, -ttt
-   *   "3026       0.000104 "         -r (right-aligned, %6ld.%06ld)
-   *   "04:53:42.840936 (+     0.000104) "   -tt with -r
+   *   "3026  04:53:42.840936 "             -f with -o FILE, -tt
+   *   "[pid  3026] 1764132822.840936 "     -f on stderr, -ttt
+   *   "3026       0.000104 "               -r (right-aligned, %6ld.%06ld)
+   *   "04:53:42.840936 (+     0.000104) "  -tt with -r
+   *   "1234<runc> ", "[pid  1234<runc>] "  -Y
    */
-  private prefix(text: string, len: number): number {
-    let i = 0;
+  private prefix(text: string, start: number, len: number): number {
+    let i = start;
     this.pid = 0;
     this.timeStart = -1;
     this.timeEnd = -1;
-    let c = text.charCodeAt(0);
-    if (c === C_LBRACKET && text.startsWith('[pid ', 0)) {
-      i = 5;
+    let c = text.charCodeAt(start);
+    if (c === C_LBRACKET && text.startsWith('[pid ', start)) {
+      i = start + 5;
       while (i < len && text.charCodeAt(i) === C_SPACE) i++;
       let pid = 0;
       const d0 = i;
@@ -319,8 +419,8 @@ export class StraceParser implements LineParser<StraceResult> {
         i++;
       }
       if (i === d0) return -1;
-      if (c === C_LT) i = text.indexOf('>', i) + 1; // -Y: [pid 1234<comm>]
-      if (i <= 0 || text.charCodeAt(i) !== C_RBRACKET) return -1;
+      if (c === C_LT) i = text.indexOf('>', i) + 1;
+      if (i <= 0 || i >= len || text.charCodeAt(i) !== C_RBRACKET) return -1;
       i++;
       this.pid = pid;
     } else if (isDigit(c)) {
@@ -331,31 +431,36 @@ export class StraceParser implements LineParser<StraceResult> {
       }
       if (c === C_SPACE) this.pid = pid;
       else if (c === C_LT) {
-        // -Y in a -o file: "1234<containerd> "
         i = text.indexOf('> ', i) + 1;
-        if (i <= 0) return -1;
+        if (i <= 0 || i >= len) return -1;
         this.pid = pid;
-      } else i = 0; // no pid: a timestamp starts the line
+      } else i = start; // no pid: a timestamp starts the line
     }
     while (i < len && text.charCodeAt(i) === C_SPACE) i++;
     // Timestamp: -t "04:53:42", -tt "04:53:42.840936", -ttt "1764132822.840936", -r "0.000104".
     if (i < len && isDigit(text.charCodeAt(i))) {
       const s = i;
-      while (i < len && ((c = text.charCodeAt(i)) === C_DOT || c === C_COLON || isDigit(c))) i++;
+      // -tt "04:53:42.840936 " has a fixed shape: check its punctuation, skip its digits.
+      if (i + 15 < len && text.charCodeAt(i + 2) === C_COLON && text.charCodeAt(i + 5) === C_COLON && text.charCodeAt(i + 8) === C_DOT && text.charCodeAt(i + 15) === C_SPACE) {
+        i += 15;
+        c = C_SPACE;
+      }
+      // digits, ':' (48..58) and '.'
+      while (i < len && (((c = text.charCodeAt(i)) - C_0) >>> 0 <= 10 || c === C_DOT)) i++;
       if (c !== C_SPACE) return -1;
       this.timeStart = s;
       this.timeEnd = i;
       while (i < len && text.charCodeAt(i) === C_SPACE) i++;
       // -t with -r: "(+     0.000104) "
-      if (text.charCodeAt(i) === C_LPAREN && text.charCodeAt(i + 1) === C_PLUS) {
+      if (i + 1 < len && text.charCodeAt(i) === C_LPAREN && text.charCodeAt(i + 1) === C_PLUS) {
         i = text.indexOf(') ', i) + 2;
-        if (i < 2) return -1;
+        if (i < 2 || i > len) return -1;
       }
     }
     // -n "[ 231] " and -i "[00007f1c2a4e1b3d] ": skipped ("[ Process PID=..." is a message).
-    while (text.charCodeAt(i) === C_LBRACKET && !text.startsWith('[ Process', i)) {
+    while (i < len && text.charCodeAt(i) === C_LBRACKET && !text.startsWith('[ Process', i)) {
       const e = text.indexOf('] ', i);
-      if (e < 0) return -1;
+      if (e < 0 || e >= len) return -1;
       i = e + 2;
     }
     return i;
@@ -365,62 +470,56 @@ export class StraceParser implements LineParser<StraceResult> {
    * A syscall line after its name. `argsStart` is just past "NAME(" or "resumed>".
    * Finds how it ends (unfinished, detached, or "= RET ... <T>") and counts a finished call.
    */
-  private call(text: string, len: number, name: string, argsStart: number, resumed: boolean): void {
+  private call(text: string, len: number, st: Stat, argsStart: number, resumed: boolean): void {
+    // len: where the line ends in text (the line starts at this.lineStart).
     const pid = this.pid;
     let end = len;
-    // futex(0xc000105548, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
-    if (text.charCodeAt(len - 1) === C_GT) {
-      if (text.endsWith(UNFINISHED)) {
-        // A resumed line can itself be cut by another thread's line; keep what we had.
-        let p = this.pendingByPid.get(pid);
-        if (p === undefined || !resumed) {
-          const args = text.slice(argsStart, Math.min(len - UNFINISHED.length, argsStart + this.maxArgs));
-          const time = this.timeStart >= 0 ? text.slice(this.timeStart, this.timeEnd) : null;
-          if (p === undefined) {
-            p = { args: own(args), time: time === null ? null : own(time) };
-            this.pendingByPid.set(pid, p);
-          } else {
-            p.args = own(args);
-            p.time = time === null ? null : own(time);
-          }
-        }
-        return;
-      }
-      // rseq(0x7fc265ffbfe0, 0x20, 0, 0x53053053 <detached ...>
-      if (text.endsWith(DETACHED)) {
-        this.neverReturned++;
-        this.pendingByPid.delete(pid);
-        return;
-      }
-    }
-    // -T: "... = 0 <0.000094>" (any number of fraction digits).
     let ns = -1;
     if (text.charCodeAt(len - 1) === C_GT) {
-      const lt = text.lastIndexOf(' <', len - 2);
-      if (lt > argsStart) {
-        let j = lt + 2;
-        let sec = 0;
-        let c = 0;
-        while (j < len && isDigit((c = text.charCodeAt(j)))) {
-          sec = sec * 10 + (c - C_0);
-          j++;
+      // futex(0xc000105548, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
+      if (text.charCodeAt(len - 2) === C_DOT) {
+        if (text.startsWith(UNFINISHED, len - UNFINISHED.length)) {
+          this.setPending(pid, text, argsStart, len - UNFINISHED.length, resumed);
+          return;
         }
-        if (j > lt + 2 && c === C_DOT) {
-          const f0 = ++j;
-          let frac = 0;
-          while (j < len && isDigit((c = text.charCodeAt(j)))) {
-            frac = frac * 10 + (c - C_0);
-            j++;
-          }
-          const digits = j - f0;
-          if (j === len - 1 && digits <= 9) {
-            ns = sec * 1e9 + frac * FRACTION_SCALE[digits]!;
-            end = lt;
-          }
-        } else if (j === len - 1 && j > lt + 2) {
-          ns = sec * 1e9; // -T=s
-          end = lt;
+        // rseq(0x7fc265ffbfe0, 0x20, 0, 0x53053053 <detached ...>
+        if (text.startsWith(DETACHED, len - DETACHED.length)) {
+          this.neverReturned++;
+          this.pendingByPid.delete(pid);
+          return;
         }
+      }
+      // -T: "... = 0 <0.000094>", any number of fraction digits (--syscall-times=ns: 9).
+      let j = len - 2;
+      let c = text.charCodeAt(j);
+      let frac = 0;
+      let scale = 1;
+      let digits = 0;
+      while (isDigit(c) && digits < 10) {
+        frac += (c - C_0) * scale;
+        scale *= 10;
+        digits++;
+        c = text.charCodeAt(--j);
+      }
+      let sec = -1;
+      if (c === C_DOT && digits > 0 && digits <= 9) {
+        c = text.charCodeAt(--j);
+        sec = 0;
+        scale = 1;
+        while (isDigit(c) && scale < 1e12) {
+          sec += (c - C_0) * scale;
+          scale *= 10;
+          c = text.charCodeAt(--j);
+        }
+        if (scale === 1) sec = -1;
+      } else if (c === C_LT && digits > 0) {
+        sec = frac; // -T=s: "<3>"
+        frac = 0;
+        digits = 0;
+      }
+      if (sec >= 0 && c === C_LT && text.charCodeAt(j - 1) === C_SPACE) {
+        ns = sec * 1e9 + frac * FRACTION_SCALE[digits]!;
+        end = j - 1;
       }
     }
     const eq = this.findReturn(text, argsStart, end);
@@ -430,100 +529,93 @@ export class StraceParser implements LineParser<StraceResult> {
       // [pid 12409] 04:57:34.257281 clone3({flags=CLONE_VM|..., tls=0x7f6fecbee6c0}strace: Process 12415 attached
       //  <unfinished ...>
       const m = text.indexOf('strace: ', argsStart);
-      if (m >= 0) {
-        this.carry = own(text.slice(0, m));
+      if (m >= 0 && m < len) {
+        this.carry = own(text.slice(this.lineStart, m));
         this.messages++;
-        return;
-      }
-      this.unrecognized++;
+      } else this.unrecognized++;
       return;
     }
     // The return value starts after "= ".
     const r = eq + 2;
     let isError = false;
     let counted = true;
-    let errnoStart = -1;
-    let errnoEnd = -1;
     let unavailable = false;
-    let retEnd = r;
+    let errnoStart = -1;
+    let retEnd = r + 1;
     const c = text.charCodeAt(r);
     if (c === C_QMARK) {
-      retEnd = r + 1;
       if (r + 1 === end) {
         // 19216 04:53:43.411518 <... futex resumed>) = ?
-        // Bare "= ?" is print_event_exit (thread gone mid-call): no exit, not counted. With a -T time
-        // it is instead a decoder's RVAL_NONE on a real exit, which strace counts.
+        // Bare "= ?" is print_event_exit (thread gone mid-call): no exit, not counted. With a -T
+        // time it is instead a decoder's RVAL_NONE on a real exit, which strace counts.
         if (ns < 0) counted = false;
       } else if (text.startsWith(' ERESTART', r + 1)) {
         // <... futex resumed>) = ? ERESTARTSYS (To be restarted if SA_RESTART is set) <0.000049>
         isError = true;
         errnoStart = r + 2;
-        errnoEnd = text.indexOf(' ', errnoStart);
-        if (errnoEnd < 0 || errnoEnd > end) errnoEnd = end;
       } else if (end - r - 1 === UNAVAILABLE.length && text.startsWith(UNAVAILABLE, r + 1)) {
         // <... nanosleep resumed>) = ? <unavailable>
         unavailable = true;
       }
     } else {
       // = -1 EAGAIN (Resource temporarily unavailable)      = 0x7f... (flags O_RDWR)      = 3</etc/passwd>
-      let j = r;
-      if (c === C_MINUS) j++;
-      while (j < end && (isNameChar(text.charCodeAt(j)) || text.charCodeAt(j) === C_PLUS)) j++;
-      if (j === r || (c === C_MINUS && j === r + 1)) {
+      let j = c === C_MINUS ? r + 1 : r;
+      const d0 = j;
+      while (j < end && isNameChar(text.charCodeAt(j))) j++;
+      if (j === d0) {
         this.unrecognized++;
         return;
       }
       // -y / -Y decoration right after the number: 3</etc/passwd>, 1234<runc>
       if (j < end && text.charCodeAt(j) === C_LT) {
         const gt = text.indexOf('>', j);
-        j = gt < 0 || gt > end ? end : gt + 1;
+        j = gt < 0 || gt >= end ? end : gt + 1;
       }
       retEnd = j;
-      if (c === C_MINUS && j < end - 1 && text.charCodeAt(j) === C_SPACE) {
+      if (c === C_MINUS && j + 1 < end && text.charCodeAt(j) === C_SPACE) {
         const e = text.charCodeAt(j + 1);
         if (e === C_E) {
           isError = true;
           errnoStart = j + 1;
-          errnoEnd = text.indexOf(' ', errnoStart);
-          if (errnoEnd < 0 || errnoEnd > end) errnoEnd = end;
         } else if (e === C_LPAREN && text.startsWith('(errno ', j + 1)) {
           // = -1 (errno 523)
           isError = true;
           errnoStart = j + 2;
-          errnoEnd = text.indexOf(')', errnoStart);
-          if (errnoEnd < 0 || errnoEnd > end) errnoEnd = end;
         }
       }
     }
-    const pending = this.pendingByPid.get(pid);
-    if (pending !== undefined) this.pendingByPid.delete(pid);
-    if (!counted) {
-      this.neverReturned++;
+    let pending: Pending | undefined;
+    if (resumed) {
+      pending = this.pendingByPid.get(pid);
+      if (pending !== undefined) {
+        if (pending.active) pending.active = false;
+        else pending = undefined;
+      }
+    }
+    if (!counted || !st.counted) {
+      // "= ?" without a time: the thread died in the call. "???" and "syscall_0x1bc": strace's
+      // table has no slot for them (count_syscall: scno_in_range).
+      if (!counted) this.neverReturned++;
+      else this.uncounted++;
+      if (pending !== undefined) pending.line = '';
       return;
     }
-    // ??? and syscall_0x1bc: strace's table has no slot for them (count_syscall: scno_in_range).
-    if (name.charCodeAt(0) === C_QMARK || (name.length > 10 && name.startsWith('syscall_0x'))) {
-      this.uncounted++;
-      return;
-    }
+    const dur = ns < 0 ? 0 : ns;
     if (ns >= 0) this.hasDurations = true;
     if (unavailable) {
       this.unavailable++;
-      this.unavailableBySyscall[name] = (this.unavailableBySyscall[name] ?? 0) + 1;
-    }
-    const dur = ns < 0 ? 0 : ns;
-    let st = this.stats.get(name);
-    if (st === undefined) {
-      const key = own(name);
-      st = { name: key, calls: 0, errors: 0, ns: 0 };
-      this.stats.set(key, st);
+      st.untimed++;
     }
     st.calls++;
     st.ns += dur;
-    let ps = this.pidStats.get(pid);
-    if (ps === undefined) {
-      ps = { calls: 0, errors: 0, ns: 0 };
-      this.pidStats.set(pid, ps);
+    let ps = this.lastPid;
+    if (ps === undefined || ps.pid !== pid) {
+      ps = this.pidStats.get(pid);
+      if (ps === undefined) {
+        ps = { pid, calls: 0, errors: 0, ns: 0 };
+        this.pidStats.set(pid, ps);
+      }
+      this.lastPid = ps;
     }
     ps.calls++;
     ps.ns += dur;
@@ -531,111 +623,140 @@ export class StraceParser implements LineParser<StraceResult> {
       st.errors++;
       ps.errors++;
     }
-    const heap = this.slow;
-    const wantSlow = ns >= 0 && this.topN > 0 && (heap.length < this.topN || ns > heap[0]!.ns);
+    const wantSlow = ns >= 0 && this.slow.wants(ns);
     if (wantSlow || this.onCall !== undefined) {
-      const tail = text.slice(argsStart, this.argsEnd(text, argsStart, eq));
-      let args: string;
-      // "epoll_pwait(4,  <unfinished ...>" + "<... epoll_pwait resumed>[], 128, 0, NULL, 0) = 0"
-      if (resumed) args = pending !== undefined ? (pending.args + tail).trimEnd() : '... ' + tail;
-      else args = tail;
-      const call: StraceCall = {
-        pid,
-        syscall: st.name,
-        args: own(args.length > this.maxArgs ? args.slice(0, this.maxArgs - 3) + '...' : args),
-        ret: own(text.slice(r, retEnd)),
-        errno: errnoStart >= 0 ? own(text.slice(errnoStart, errnoEnd)) : null,
-        seconds: ns < 0 ? null : ns / 1e9,
-        time: resumed && pending !== undefined ? pending.time : this.timeStart >= 0 ? own(text.slice(this.timeStart, this.timeEnd)) : null,
-      };
-      if (wantSlow) this.pushSlow(ns, call);
+      const call = this.makeCall(text, st, pid, argsStart, eq, r, retEnd, errnoStart, end, ns, resumed, pending);
+      if (wantSlow) this.slow.push(ns, call);
       this.onCall?.(call);
     }
+    if (pending !== undefined) pending.line = ''; // let the chunk it was cut from go
   }
 
-  /** End of the argument text: the ")" closing the call, before the padding and "= ". */
-  private argsEnd(text: string, argsStart: number, eq: number): number {
-    let j = eq - 1;
-    while (j > argsStart && text.charCodeAt(j) === C_SPACE) j--;
-    return text.charCodeAt(j) === C_RPAREN ? j : j + 1;
+  /**
+   * Remembers an unfinished call. Entries are reused per thread (a Map that is only read on the hot
+   * path) and dropped when the thread exits.
+   */
+  private setPending(pid: number, line: string, argsStart: number, argsEnd: number, resumed: boolean): void {
+    let p = this.pendingByPid.get(pid);
+    if (p === undefined) {
+      if (this.pendingByPid.size >= MAX_PENDING) this.pendingByPid.delete(this.pendingByPid.keys().next().value!);
+      p = { active: true, line, argsStart, argsEnd, timeStart: this.timeStart, timeEnd: this.timeEnd };
+      this.pendingByPid.set(pid, p);
+      return;
+    }
+    // A resumed line can itself be cut by another thread's line: keep the first half.
+    if (resumed && p.active) return;
+    p.active = true;
+    p.line = line;
+    p.argsStart = argsStart;
+    p.argsEnd = argsEnd;
+    p.timeStart = this.timeStart;
+    p.timeEnd = this.timeEnd;
+  }
+
+  /** Builds the record of a finished call (only for slowest-calls candidates and onCall). */
+  private makeCall(
+    text: string,
+    st: Stat,
+    pid: number,
+    argsStart: number,
+    eq: number,
+    r: number,
+    retEnd: number,
+    errnoStart: number,
+    end: number,
+    ns: number,
+    resumed: boolean,
+    pending: Pending | undefined,
+  ): StraceCall {
+    let args = text.slice(argsStart, argsEnd(text, argsStart, eq));
+    let time: string | null = this.timeStart >= 0 ? text.slice(this.timeStart, this.timeEnd) : null;
+    if (pending !== undefined) {
+      // "epoll_pwait(4,  <unfinished ...>" + "<... epoll_pwait resumed>[], 128, 0, NULL, 0) = 0"
+      args = (pending.line.slice(pending.argsStart, pending.argsEnd) + args).trimEnd();
+      time = pending.timeStart >= 0 ? pending.line.slice(pending.timeStart, pending.timeEnd) : null;
+    } else if (resumed) args = '... ' + args; // its first half came before the capture began
+    let errno: string | null = null;
+    if (errnoStart >= 0) {
+      // "ENOENT (No such file...)", "ERESTARTSYS (To be...)", "errno 523)"
+      const stop = text.startsWith('errno ', errnoStart) ? C_RPAREN : C_SPACE;
+      let e = errnoStart;
+      while (e < end && text.charCodeAt(e) !== stop) e++;
+      errno = own(text.slice(errnoStart, e));
+    }
+    return {
+      pid,
+      syscall: st.name,
+      args: own(args.length > this.maxArgs ? args.slice(0, this.maxArgs - 3) + '...' : args),
+      ret: own(text.slice(r, retEnd)),
+      errno,
+      seconds: ns < 0 ? null : ns / 1e9,
+      time: time === null ? null : own(time),
+    };
   }
 
   /**
    * Position of the "= " that starts the return value, or -1.
    * Fast path: the last "= " before `end`, preceded by padding and ")". The return part itself
-   * has no "= " (errno texts, auxstr, fd paths rarely do); when it does, or when the check fails,
-   * a scan that skips strings and comments finds the ")" that closes the call.
+   * has no "= " (errno texts, auxstr and fd paths rarely do); when it does, or when the check
+   * fails, a scan that skips strings and comments finds the ")" that closes the call.
    */
   private findReturn(text: string, argsStart: number, end: number): number {
-    const eq = text.lastIndexOf('= ', end - 1);
+    let eq = end - 2;
+    while (eq > argsStart && !(text.charCodeAt(eq) === C_EQ && text.charCodeAt(eq + 1) === C_SPACE)) eq--;
     if (eq > argsStart) {
       let j = eq - 1;
       if (text.charCodeAt(j) === C_SPACE) {
         while (j > argsStart && text.charCodeAt(j) === C_SPACE) j--;
         if (text.charCodeAt(j) === C_RPAREN) return eq;
       }
-    } else if (eq === argsStart + 1 && text.charCodeAt(argsStart) === C_RPAREN) {
-      return eq; // "<... x resumed>)= 0" never printed by strace, but harmless
     }
     return scanReturn(text, argsStart - 1, end);
   }
 
-  private pushSlow(ns: number, call: StraceCall): void {
-    const h = this.slow;
-    const item = { ns, call };
-    if (h.length < this.topN) {
-      h.push(item);
-      let i = h.length - 1;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (h[p]!.ns <= h[i]!.ns) break;
-        [h[p], h[i]] = [h[i]!, h[p]!];
-        i = p;
-      }
-      return;
-    }
-    h[0] = item;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && h[l]!.ns < h[m]!.ns) m = l;
-      if (r < h.length && h[r]!.ns < h[m]!.ns) m = r;
-      if (m === i) break;
-      [h[m], h[i]] = [h[i]!, h[m]!];
-      i = m;
-    }
+  private pendingCount(): number {
+    let n = 0;
+    for (const p of this.pendingByPid.values()) if (p.active) n++;
+    return n;
   }
 
   result(): StraceResult {
     const syscalls: SyscallStat[] = [];
-    for (const s of this.stats.values()) {
+    const unavailableBySyscall: Record<string, number> = {};
+    for (const s of this.statList) {
+      if (!s.counted || s.calls === 0) continue;
       syscalls.push({ syscall: s.name, calls: s.calls, errors: s.errors, seconds: nsToSeconds(s.ns) });
+      if (s.untimed > 0) unavailableBySyscall[s.name] = s.untimed;
     }
     const pids: PidStat[] = [];
-    for (const [pid, s] of this.pidStats) {
-      pids.push({ pid, calls: s.calls, errors: s.errors, seconds: nsToSeconds(s.ns) });
+    for (const s of this.pidStats.values()) {
+      pids.push({ pid: s.pid, calls: s.calls, errors: s.errors, seconds: nsToSeconds(s.ns) });
     }
-    const slowest = [...this.slow].sort((a, b) => b.ns - a.ns).map((s) => s.call);
     return {
       lines: this.lineCount,
       unrecognized: this.unrecognized + (this.summary?.result().unrecognized ?? 0),
       syscalls,
       pids,
-      slowest,
+      slowest: this.slow.sorted(),
       hasDurations: this.hasDurations,
       signals: this.signals,
       exits: this.exits,
       neverReturned: this.neverReturned,
-      pending: this.pendingByPid.size,
+      pending: this.pendingCount(),
       unavailable: this.unavailable,
-      unavailableBySyscall: { ...this.unavailableBySyscall },
+      unavailableBySyscall,
       uncounted: this.uncounted,
       messages: this.messages,
       summary: this.summary?.result() ?? null,
     };
   }
+}
+
+/** End of the argument text: the ")" closing the call, before the padding and "= ". */
+function argsEnd(text: string, argsStart: number, eq: number): number {
+  let j = eq - 1;
+  while (j > argsStart && text.charCodeAt(j) === C_SPACE) j--;
+  return text.charCodeAt(j) === C_RPAREN ? j : j + 1;
 }
 
 /** Seconds as strace's ts_float() forms them (whole seconds + ns / 1e9), so %.6f matches its table. */
