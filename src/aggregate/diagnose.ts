@@ -7,6 +7,7 @@ import type { FunctionTotal } from '../../parsers/pprof.js';
 import type { GoroutineGrowth } from './goroutines.js';
 import { leakHint } from './goroutines.js';
 import type { MethodLatency } from './grpc-latency.js';
+import { WAITING_SYSCALLS as WAITS, type SyscallLatencyRow } from './syscall-outliers.js';
 
 export interface DiagnoseEvidence {
   durationSeconds: number;
@@ -18,6 +19,8 @@ export interface DiagnoseEvidence {
   heapTop: FunctionTotal[] | null;
   /** gRPC per method over the first and second half of the run, and over all of it. */
   grpc: { firstHalf: MethodLatency[]; secondHalf: MethodLatency[]; whole: MethodLatency[]; histogram: boolean } | null;
+  /** containerd's syscalls from the kernel: most time, and non-waiting ones over 10 ms. */
+  syscalls: { top: SyscallLatencyRow[]; outliers: SyscallLatencyRow[] } | null;
   /** Sources that could not be read, and why. */
   unavailable: string[];
 }
@@ -25,7 +28,7 @@ export interface DiagnoseEvidence {
 export type Severity = 'problem' | 'watch' | 'ok' | 'unknown';
 
 export interface Finding {
-  symptom: 'high CPU' | 'memory growth' | 'goroutine growth' | 'rising latency' | 'gRPC errors';
+  symptom: 'high CPU' | 'memory growth' | 'goroutine growth' | 'rising latency' | 'gRPC errors' | 'slow syscalls';
   severity: Severity;
   summary: string;
   evidence: string[];
@@ -44,6 +47,8 @@ export const THRESHOLDS = {
   latencyMinCalls: 5,
   /** A p99 above this is reported as slow whatever the trend. */
   slowP99Seconds: 0.5,
+  /** A single non-waiting syscall this long is a problem. */
+  slowSyscallSeconds: 0.1,
 };
 
 const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
@@ -151,9 +156,25 @@ function latencyFindings(e: DiagnoseEvidence): Finding[] {
   return out;
 }
 
+function syscallFinding(e: DiagnoseEvidence): Finding {
+  if (!e.syscalls) return { symptom: 'slow syscalls', severity: 'unknown', summary: 'kernel view not measured', evidence: e.unavailable.filter((u) => u.startsWith('kernel')) };
+  const o = e.syscalls.outliers;
+  const sec = (s: number) => `${(s * 1000).toFixed(1)} ms`;
+  const evidence = o.map((r) => `${r.syscall}: ${r.slow} of ${r.calls} calls over 10 ms, longest ${sec(r.maxSeconds)}`);
+  for (const r of e.syscalls.top.slice(0, 3)) evidence.push(`most time: ${r.syscall} ${r.totalSeconds.toFixed(3)} s over ${r.calls} calls${WAITS.has(r.syscall) ? ' (waiting, normal)' : ''}`);
+  const worst = o[0]?.maxSeconds ?? 0;
+  return {
+    symptom: 'slow syscalls',
+    severity: worst >= THRESHOLDS.slowSyscallSeconds ? 'problem' : o.length ? 'watch' : 'ok',
+    summary: o.length ? `${o.length} kind(s) of syscall took over 10 ms (longest ${sec(worst)}: ${o[0]!.syscall})` : 'no syscall over 10 ms apart from waits',
+    evidence,
+    next: o.length ? 'ctrscope --probe syscall-count --duration 30s; slow fsync/fdatasync point at the disk under /var/lib/containerd' : undefined,
+  };
+}
+
 const ORDER: Record<Severity, number> = { problem: 0, watch: 1, unknown: 2, ok: 3 };
 
 /** Every finding, problems first. */
 export function diagnose(e: DiagnoseEvidence): Finding[] {
-  return [cpuFinding(e), memoryFinding(e), goroutineFinding(e), ...latencyFindings(e)].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  return [cpuFinding(e), memoryFinding(e), goroutineFinding(e), ...latencyFindings(e), syscallFinding(e)].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

@@ -18,6 +18,9 @@ import { readProc } from '../targets/procfs.js';
 import { decodeProfile, goroutines, rawCpuProfile, rawProfile } from './debug-client.js';
 import { debugSocket, metricsUrl } from './endpoints.js';
 import { scrape, type TimedScrape } from './metrics-client.js';
+import { startSyscallWatch } from './syscall-watch.js';
+import { syscallLatencyRows, syscallOutliers } from '../aggregate/syscall-outliers.js';
+import { syscallNamer } from '../host/syscalls.js';
 
 const CLK_TCK = 100;
 
@@ -66,6 +69,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
     unavailable.push(`metrics: ${reason(e)}`);
   }
   const seconds = Math.max(2, Math.round(o.durationSeconds));
+  const kernel = await attempt('kernel view', unavailable, () => startSyscallWatch(c.pid, (m) => process.stderr.write(`ctrscope: ${m}\n`)));
   const t0 = Date.now();
   const series: DiagnoseEvidence['series'] = [];
   const sample = (goroutineCount: number | null, heapInuse: number | null) => series.push({ t: (Date.now() - t0) / 1000, ...procUsage(c.pid), goroutines: goroutineCount, heapInuseBytes: heapInuse });
@@ -88,6 +92,10 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
   const heapRaw = sock ? await attempt('heap profile', unavailable, () => rawProfile(sock!, 'heap')) : null;
   // An interrupted run does not wait for the profile's full length.
   const cpuBytes = interrupted ? null : await cpuRaw;
+
+  const maps = kernel ? await kernel.stop() : null;
+  const rows = maps ? syscallLatencyRows(maps, syscallNamer()) : null;
+  const syscalls = rows ? { top: rows.slice(0, 10), outliers: syscallOutliers(rows).slice(0, 10) } : null;
 
   let cpu: DiagnoseEvidence['cpu'] = null;
   if (cpuBytes) {
@@ -118,7 +126,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
         }
       : null;
   return {
-    evidence: { durationSeconds: (Date.now() - t0) / 1000, series, cpu, goroutineGrowth: g0 && g1 ? goroutineGrowth(g0, g1) : null, heapTop, grpc, unavailable: [...new Set(unavailable)] },
+    evidence: { durationSeconds: (Date.now() - t0) / 1000, series, cpu, goroutineGrowth: g0 && g1 ? goroutineGrowth(g0, g1) : null, heapTop, grpc, syscalls, unavailable: [...new Set(unavailable)] },
     sources: { pid: c.pid, debugSocket: sock, metricsUrl: url },
     interrupted,
   };

@@ -10,7 +10,7 @@ const MiB = 1048576;
 
 function evidence(over: Partial<DiagnoseEvidence> = {}): DiagnoseEvidence {
   const series = Array.from({ length: 11 }, (_, t) => ({ t, rssBytes: 50 * MiB, goroutines: 30, cpuSeconds: 10 + t * 0.02, heapInuseBytes: 10 * MiB }));
-  return { durationSeconds: 10, series, cpu: null, goroutineGrowth: null, heapTop: null, grpc: null, unavailable: [], ...over };
+  return { durationSeconds: 10, series, cpu: null, goroutineGrowth: null, heapTop: null, grpc: null, syscalls: null, unavailable: [], ...over };
 }
 const find = (e: DiagnoseEvidence, s: string) => diagnose(e).find((f) => f.symptom === s)!;
 
