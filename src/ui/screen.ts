@@ -4,8 +4,8 @@
  */
 import { PANEL_IDS, type PanelId } from '../session/live-types.js';
 import { footerLine, headerLines, HELP } from './header.js';
-import { layout } from './layout.js';
-import { titleLine, TITLES } from './panels/common.js';
+import { layout, MIN_COLS, MIN_ROWS } from './layout.js';
+import { SHORT, titleLine } from './panels/common.js';
 import { containerdLines } from './panels/containerd.js';
 import { eventsLines, eventsTitle } from './panels/events.js';
 import { schedLines } from './panels/sched.js';
@@ -90,12 +90,27 @@ function overlays(s: UiState, lines: Line[], top: number): Line[] {
   return lines;
 }
 
+function wrapWords(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
 /** The screen: rows - 1 lines of exactly cols cells. */
 export function screenLines(s: UiState): Line[] {
   const L = layout(s.cols, s.rows);
   const { cols } = s;
-  if (L.kind === 'too-small')
-    return [fit([seg(`ctrscope: the terminal is ${cols}x${s.rows}; the live view needs at least 50x14. Enlarge it, or press q.`, { color: 'yellow' })], cols)];
+  if (L.kind === 'too-small') {
+    const msg = `ctrscope: the terminal is ${cols}x${s.rows}; the live view needs at least ${MIN_COLS}x${MIN_ROWS}. Enlarge it, or press q.`;
+    return wrapWords(msg, cols).slice(0, Math.max(1, s.rows - 1)).map((t) => fit([seg(t, { color: 'yellow' })], cols));
+  }
   const head = headerLines(s.shown, s).map((l) => fit(l, cols));
   let body: Line[];
   if (L.kind === 'grid') {
@@ -110,7 +125,11 @@ export function screenLines(s: UiState): Line[] {
       body.push(row);
     }
   } else {
-    const tabs: Line = PANEL_IDS.flatMap((id, i) => [seg(` ${i + 1} ${TITLES[id]} `, s.focus === id ? { inverse: true, color: 'cyan' } : { dim: true })]);
+    // Every panel named when they fit, else only the focused one named and the others numbered.
+    const named = PANEL_IDS.reduce((a, id) => a + SHORT[id].length + 3, 0) <= cols;
+    const tabs: Line = PANEL_IDS.map((id, i) =>
+      s.focus === id ? seg(`${i + 1} ${SHORT[id]} `, { inverse: true, color: 'cyan' }) : seg(named ? `${i + 1} ${SHORT[id]} ` : `${i + 1} `, { dim: true }),
+    );
     body = [fit(tabs, cols), ...panelLines(s, s.focus, cols, L.body - 1)];
   }
   const all = [...head, ...body, fit(footerLine(s), cols)];

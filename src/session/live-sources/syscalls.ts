@@ -54,6 +54,8 @@ function lines(rates: SyscallRow[], maxNs: Map<string, number> | null, history: 
 class SyscallsSource implements LiveSource {
   private parser = new BpftraceJsonParser(0);
   private lastSeq = -1;
+  private callsSeq = -1;
+  private callsAt = 0;
   private prev: Sample | null = null;
   private latest: Sample | null = null;
   private maxNs: Map<string, number> | null = null;
@@ -71,13 +73,20 @@ class SyscallsSource implements LiveSource {
     const r = this.parser.result();
     // Attaching is the zero point: the first print then already gives rates.
     if (before === null && r.attachedProbes !== null && !this.latest) this.latest = { t, syscalls: [], processes: [], total: 0 };
+    // A print group is @calls, @errors, @ns; it is sampled when @ns is complete, at the time
+    // @calls arrived (closest to bpftrace's interval tick).
+    const calls = r.maps.get('@calls');
+    if (calls && calls.seq !== this.callsSeq) {
+      this.callsSeq = calls.seq;
+      this.callsAt = t;
+    }
     const ns = r.maps.get('@ns');
     if (!ns || ns.seq === this.lastSeq) return;
     this.lastSeq = ns.seq;
     const tot = reduceSyscallMaps(counts(r.maps.get('@calls')), counts(r.maps.get('@errors')), counts(ns), this.nameOf);
     const max = r.maps.get('@max');
     this.maxNs = max ? maxBySyscall(counts(max), this.nameOf) : null;
-    this.sample({ t, syscalls: tot.syscalls, processes: tot.processes, total: tot.totalCalls });
+    this.sample({ t: this.callsAt, syscalls: tot.syscalls, processes: tot.processes, total: tot.totalCalls });
   }
 
   private sample(s: Sample): void {

@@ -13,6 +13,17 @@ export const TITLES: Record<PanelId, string> = {
   containerd: 'containerd',
 };
 
+/** Short names for the tab bar of the narrow layout. */
+export const SHORT: Record<PanelId, string> = {
+  syscalls: 'syscalls',
+  sched: 'sched',
+  vfs: 'vfs',
+  stacks: 'stacks',
+  events: 'events',
+  targets: 'targets',
+  containerd: 'containerd',
+};
+
 export function titleLine(id: PanelId, focused: boolean, extra = ''): Line {
   const n = PANEL_IDS.indexOf(id) + 1;
   const head = ` ${n} ${TITLES[id]} `;

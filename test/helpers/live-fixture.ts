@@ -1,0 +1,29 @@
+/** Plays the recorded live session in fixtures/live/ through the real engine, on a virtual clock. */
+import { fileURLToPath } from 'node:url';
+import type { LiveSnapshot } from '../../src/session/live-types.js';
+import { readRecording, ReplayFeed, type Recording } from '../../src/session/replay.js';
+
+export const LIVE_FIXTURE = fileURLToPath(new URL('../../fixtures/live/demo', import.meta.url));
+
+export function liveRecording(): Recording {
+  return readRecording(LIVE_FIXTURE);
+}
+
+/** Snapshots every `stepMs` of recorded time, to the end of the recording. */
+export function replaySnapshots(rec: Recording = liveRecording(), stepMs = 500): LiveSnapshot[] {
+  const feed = new ReplayFeed(rec, 1);
+  const out: LiveSnapshot[] = [];
+  for (let t = stepMs; ; t += stepMs) {
+    feed.advanceTo(t);
+    out.push(feed.engine.snapshot());
+    if (feed.finished && t >= rec.durationMs) break;
+  }
+  return out;
+}
+
+/** The last snapshot that has syscall rates. */
+export function lastWithSyscalls(snaps: LiveSnapshot[]): LiveSnapshot {
+  const s = [...snaps].reverse().find((x) => x.syscalls && x.syscalls.rows.length > 0);
+  if (!s) throw new Error('the fixture has no syscall rates');
+  return s;
+}
