@@ -57,7 +57,8 @@ function looksLikePerfScript(body: string[]): boolean {
 }
 
 // CSV: "68341,,context-switches,..." / "     1.001185817,535.92,msec,task-clock,..." / "<not supported>,,cycles,..."
-const PERF_STAT_CSV = /^\s*(?:\d+\.\d+,)?(?:[\d.]+|<not supported>|<not counted>),[^,]*,[a-zA-Z][\w:/.=,-]*/;
+// and with a scope first: "containerd-3026,<not counted>,,context-switches,..." / "S0-D0-C0,1,501.36,msec,task-clock,..."
+const PERF_STAT_CSV = /^\s*(?:[\w.:-]+,){0,3}?(?:-?\d+(?:\.\d+)?|<not supported>|<not counted>),[^,]*,[a-zA-Z][\w:/.=-]*(?:,|$)/;
 
 function looksLikePerfStat(body: string[]): boolean {
   if (body.some((l) => /^\s*Performance counter stats for /.test(l))) return true;

@@ -45,7 +45,10 @@ export const containerStartProbe: NativeProbe = {
     const prefix = `ctrscope-start-${process.pid}-`;
     const t0 = Date.now();
     try {
-      if (o.watch) await runFor(o.durationSeconds * 1000);
+      if (o.watch) {
+        say(`following container starts for ${o.durationSeconds} s (Ctrl-C ends early)`);
+        await runFor(o.durationSeconds * 1000);
+      }
       else {
         for (let i = 1; i <= count; i++) {
           const id = `${prefix}${i}`;

@@ -23,6 +23,7 @@ export const grpcLatencyProbe: NativeProbe = {
     checkOutput(o);
     const url = metricsUrl(o.metricsUrl);
     const a = await scrape(url);
+    say(`scraped ${url}; scraping again in ${o.durationSeconds} s (Ctrl-C ends early)`);
     await runFor(o.durationSeconds * 1000);
     const b = await scrape(url);
     const report = grpcReport(url, a.scrape, b.scrape, (b.atMs - a.atMs) / 1000);

@@ -5,6 +5,7 @@ import { registerDiagnose } from './diagnose.js';
 import { registerLive } from './live.js';
 import { registerReplay } from './replay.js';
 import { registerCollapse } from './collapse.js';
+import { registerReport } from './report.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerLive(program);
   registerReplay(program);
   registerCollapse(program);
+  registerReport(program);
 }

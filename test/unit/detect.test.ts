@@ -21,6 +21,7 @@ describe('detectFormat on samples of the other tracers', () => {
   it('perf stat -x,', () => {
     expect(detectFormat(['68341,,context-switches,2243484890,100.00,30.458,K/sec', '<not supported>,,cache-misses,0,100.00,,'])).toBe('perf-stat');
     expect(detectFormat(['     1.001185817,535.92,msec,task-clock,535920043,100.00,0.536,CPUs utilized'])).toBe('perf-stat');
+    expect(detectFormat(['containerd-3026,<not counted>,,context-switches,0,100.00,,', 'S0-D0-C0,1,501.36,msec,task-clock,501361320,100.00,1.000,CPUs utilized'])).toBe('perf-stat');
   });
   it('perf stat, human format', () => {
     expect(detectFormat(['', " Performance counter stats for process id '3026':", '', '         90680      context-switches'])).toBe('perf-stat');

@@ -1,0 +1,111 @@
+/**
+ * `ctrscope report FILE|- [--format auto|strace|strace-summary|perf-script|perf-stat|bpftrace-json] [--json]`:
+ * reads a saved tracer output, streamed (never whole into memory), finds its format from its first
+ * lines, and prints what it says: for strace, syscalls by time spent and the slowest calls.
+ *
+ *   strace -f -tt -T -o trace.txt -p $(pgrep -xo containerd) & ... ; ctrscope report trace.txt
+ */
+import { Option, type Command } from 'commander';
+import { detectFormat, DETECT_LINES, FORMATS, type Format } from '../../parsers/detect.js';
+import { LineSplitter, type LineParser } from '../../parsers/lines.js';
+import { CtrscopeError } from '../errors.js';
+import { rendererFor } from '../report/index.js';
+import { binaryInput, FORMATS_HINT, openInput, readError } from '../report/input.js';
+import { writeStdout } from '../report/stdout.js';
+import type { ReportRenderer } from '../report/types.js';
+
+/** Bytes read at most before the format must be known (a first line can be very long). */
+const DETECT_BYTES = 16 << 20;
+
+export interface ReportOptions {
+  format: 'auto' | Format;
+  json?: boolean;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('summarise a saved tracer output: strace (-o file or stderr), strace -c, perf script, perf stat, bpftrace -f json')
+    .argument('<file>', 'the file, or - for stdin')
+    .addOption(new Option('--format <format>', 'what the input is').choices(['auto', ...FORMATS]).default('auto'))
+    .option('--json', 'print JSON instead of tables')
+    .action(async (file: string, options: ReportOptions) => {
+      process.exitCode = await runReport(file, options);
+    });
+}
+
+/** A parser chosen for the input, and the splitter feeding it (lines in place when it can). */
+class Feed {
+  readonly parser: LineParser<unknown>;
+  constructor(
+    readonly format: Format,
+    readonly renderer: ReportRenderer<unknown>,
+    private readonly splitter: LineSplitter,
+  ) {
+    this.parser = renderer.parser();
+  }
+  private readonly onLine = (l: string) => this.parser.line(l);
+  private readonly onSpan = (t: string, s: number, e: number) => this.parser.lineSpan!(t, s, e);
+  push(chunk: Uint8Array): void {
+    if (this.parser.lineSpan) this.splitter.pushRanges(chunk, this.onSpan);
+    else this.splitter.push(chunk, this.onLine);
+  }
+  end(): unknown {
+    if (this.parser.lineSpan) this.splitter.endRanges(this.onSpan);
+    else this.splitter.end(this.onLine);
+    return this.parser.result();
+  }
+}
+
+export async function runReport(file: string, options: ReportOptions): Promise<number> {
+  const name = file === '-' ? 'stdin' : file;
+  const input = await openInput(file);
+  // One splitter for the whole input: it holds a line (or character) cut between chunks.
+  const splitter = new LineSplitter();
+  let feed = options.format === 'auto' ? null : new Feed(options.format, rendererFor(options.format), splitter);
+  // Until the format is known: the first lines, kept to detect it, then replayed.
+  const head: string[] = [];
+  const keep = (l: string) => head.push(l);
+  let bytes = 0;
+  const choose = (): Feed => {
+    const format = detectFormat(head);
+    if (format === null) throw new CtrscopeError('input', `${name} is not a tracer output report knows`, `it reads ${FORMATS_HINT}; --format names one`);
+    const f = new Feed(format, rendererFor(format), splitter);
+    for (const l of head) f.parser.line(l);
+    head.length = 0;
+    return f;
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      if (bytes === 0) {
+        const bad = binaryInput(chunk, name);
+        if (bad) throw bad;
+      }
+      bytes += chunk.length;
+      if (feed) {
+        feed.push(chunk);
+        continue;
+      }
+      splitter.push(chunk, keep);
+      if (head.length >= DETECT_LINES || bytes >= DETECT_BYTES) feed = choose();
+    }
+  } catch (err) {
+    if (err instanceof CtrscopeError) throw err;
+    throw readError(file, err);
+  }
+  if (bytes === 0) throw new CtrscopeError('input', `${name} is empty`, `give ${FORMATS_HINT}`);
+  if (!feed) {
+    splitter.end(keep);
+    feed = choose();
+  }
+  const result = feed.end();
+  const { renderer, format } = feed;
+  if (!renderer.recognized(result)) {
+    const { lines, unrecognized } = renderer.json(result) as { lines: number; unrecognized: number };
+    throw new CtrscopeError('input', `${name} does not look like ${format} output (${unrecognized} of ${lines} lines not understood)`, `it reads ${FORMATS_HINT}`);
+  }
+  await writeStdout(options.json ? JSON.stringify(renderer.json(result), null, 2) + '\n' : renderer.text(result));
+  const { lines, unrecognized } = renderer.json(result) as { lines: number; unrecognized: number };
+  if (unrecognized > 0) process.stderr.write(`ctrscope: report: ${unrecognized} of ${lines} lines are not ${format} output; skipped\n`);
+  return 0;
+}
