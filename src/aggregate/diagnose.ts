@@ -168,7 +168,7 @@ function syscallFinding(e: DiagnoseEvidence): Finding {
     severity: worst >= THRESHOLDS.slowSyscallSeconds ? 'problem' : o.length ? 'watch' : 'ok',
     summary: o.length ? `${o.length} kind(s) of syscall took over 10 ms (longest ${sec(worst)}: ${o[0]!.syscall})` : 'no syscall over 10 ms apart from waits',
     evidence,
-    next: o.length ? 'ctrscope --probe syscall-count --duration 30s; slow fsync/fdatasync point at the disk under /var/lib/containerd' : undefined,
+    next: o.length ? 'ctrscope --probe vfs-latency --duration 30s and --probe syscall-count; slow fsync/fdatasync point at the disk under /var/lib/containerd' : undefined,
   };
 }
 

@@ -35,7 +35,7 @@ function withRootFlags(local: DiagnoseFlags, cmd: Command): DiagnoseFlags {
 export function registerDiagnose(program: Command): void {
   program
     .command('diagnose')
-    .description("measure containerd for a while (CPU profile, memory, goroutines, gRPC latency) and report high CPU, memory growth and rising latency with their evidence")
+    .description("measure containerd for a while (Go CPU profile, memory, goroutines, gRPC latency, syscall latency) and report high CPU, memory growth and rising latency with their evidence")
     .option('-d, --duration <time>', 'how long to measure', '30s')
     .option('--json', 'print one JSON object')
     .option('--debug-socket <path>', "containerd's debug socket (default: from containerd's config)")
