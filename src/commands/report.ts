@@ -10,9 +10,12 @@ import { detectFormat, DETECT_LINES, FORMATS, type Format } from '../../parsers/
 import { LineSplitter, type LineParser } from '../../parsers/lines.js';
 import { CtrscopeError } from '../errors.js';
 import { rendererFor } from '../report/index.js';
-import { binaryInput, FORMATS_HINT, openInput, readError } from '../report/input.js';
-import { writeStdout } from '../report/stdout.js';
+import { binaryInput, openInput, readError, type InputKind } from '../input.js';
+import { writeStdout } from '../output/stdout.js';
 import type { ReportRenderer } from '../report/types.js';
+
+const FORMATS_HINT = 'strace -o output, strace -c, perf script, perf stat -x, or bpftrace -f json';
+const KIND: InputKind = { command: 'report', reads: FORMATS_HINT, example: 'strace -f -T -o trace.txt -p PID ... && ctrscope report trace.txt' };
 
 /** Bytes read at most before the format must be known (a first line can be very long). */
 const DETECT_BYTES = 16 << 20;
@@ -59,7 +62,7 @@ class Feed {
 
 export async function runReport(file: string, options: ReportOptions): Promise<number> {
   const name = file === '-' ? 'stdin' : file;
-  const input = await openInput(file);
+  const input = await openInput(file, KIND);
   // One splitter for the whole input: it holds a line (or character) cut between chunks.
   const splitter = new LineSplitter();
   let feed = options.format === 'auto' ? null : new Feed(options.format, rendererFor(options.format), splitter);
@@ -78,7 +81,7 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       if (bytes === 0) {
-        const bad = binaryInput(chunk, name);
+        const bad = binaryInput(chunk, name, KIND);
         if (bad) throw bad;
       }
       bytes += chunk.length;
@@ -91,7 +94,7 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
     }
   } catch (err) {
     if (err instanceof CtrscopeError) throw err;
-    throw readError(file, err);
+    throw readError(file, err, KIND);
   }
   if (bytes === 0) throw new CtrscopeError('input', `${name} is empty`, `give ${FORMATS_HINT}`);
   if (!feed) {
