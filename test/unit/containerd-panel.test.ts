@@ -41,3 +41,25 @@ describe('containerd panel reducer', () => {
     expect(s.rssHistory).toHaveLength(5);
   });
 });
+
+describe('containerd live source (poll runs of metrics text)', () => {
+  it('builds the same view from lines as the reducer from whole scrapes', async () => {
+    const { createContainerdLiveSource } = await import('../../src/containerd/live-source.js');
+    const src = createContainerdLiveSource();
+    const feed = (f: string, run: number, t: number) => {
+      src.runStarted!(run, t, {});
+      for (const l of fixtureBytes(new URL(`../../fixtures/containerd/${f}`, import.meta.url).pathname).toString('utf8').split('\n')) src.line(l, t, run);
+      src.runEnded!(run, t);
+    };
+    feed('metrics-before.txt.gz', 0, 1_000);
+    feed('metrics-after.txt.gz', 1, 6_000);
+    const s = reduceContainerdPanel(reduceContainerdPanel(initialContainerdPanel(), { type: 'scrape', atMs: 1_000, scrape: before }), { type: 'scrape', atMs: 6_000, scrape: after });
+    expect(src.output(6_000).containerd).toEqual(containerdPanelView(s));
+    // A failed poll (a run without lines) keeps the figures and shows an error.
+    src.runStarted!(2, 7_000, {});
+    src.runEnded!(2, 7_000);
+    const v = src.output(7_000).containerd;
+    expect(v.error).toMatch(/no metrics/);
+    expect(v.rssBytes).toBe(containerdPanelView(s).rssBytes);
+  });
+});

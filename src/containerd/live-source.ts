@@ -1,0 +1,65 @@
+/**
+ * The live view's containerd panel as a poll source (see src/session/live-sources/types.ts):
+ * every second the metrics text is fetched; each answer is one run whose lines feed a Prometheus
+ * parser; at the run's end the scrape goes through reduceContainerdPanel. Recordings keep the
+ * text, so a replay rebuilds the same panel.
+ */
+import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
+import type { LiveSource, LiveSourceDef, SourceOutput } from '../session/live-sources/types.js';
+import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel, type ContainerdPanelView } from '../aggregate/containerd-panel.js';
+import { metricsUrl } from './endpoints.js';
+import { getUrl } from './http.js';
+
+/** What this source adds to a snapshot: the panel's view beside the usual counters. */
+export type ContainerdSourceOutput = SourceOutput & { containerd: ContainerdPanelView };
+
+export function createContainerdLiveSource(): LiveSource & { output(t: number): ContainerdSourceOutput } {
+  let state = initialContainerdPanel();
+  let parser = new PrometheusTextParser();
+  let run = -1;
+  let unrecognized = 0;
+  return {
+    runStarted(r) {
+      run = r;
+      parser = new PrometheusTextParser();
+    },
+    line(text, _t, r) {
+      if (r === run) parser.line(text);
+    },
+    runEnded(r, t) {
+      if (r !== run) return;
+      const scrape = parser.result();
+      unrecognized += scrape.unrecognized;
+      // A failed fetch ends its run with no line: the panel keeps its figures and shows the error.
+      state = scrape.samples.size > 0 ? reduceContainerdPanel(state, { type: 'scrape', atMs: t, scrape }) : reduceContainerdPanel(state, { type: 'error', atMs: t, message: 'no metrics in the answer' });
+    },
+    reset() {
+      state = initialContainerdPanel();
+    },
+    output() {
+      return { eventsPerSec: 0, lost: 0, unrecognized, containerd: containerdPanelView(state) };
+    },
+  };
+}
+
+let url: string | undefined;
+
+export const containerdLiveSource: LiveSourceDef = {
+  id: 'containerd-metrics',
+  probe: 'grpc-latency',
+  panels: ['containerd'],
+  create: () => createContainerdLiveSource(),
+  poll: {
+    everyMs: 1000,
+    async fetch() {
+      try {
+        url ??= metricsUrl(undefined);
+        return (await getUrl(url, { timeoutMs: 5000, maxBytes: 64 * 1024 * 1024 })).toString('utf8');
+      } catch (e) {
+        // containerd may have restarted with another config: look the address up again next time.
+        url = undefined;
+        throw e;
+      }
+    },
+  },
+};
