@@ -5,6 +5,7 @@
  *   {"type": "map", "data": {"@calls": {"containerd,3037": 28, "bpftrace,14963": 2}}}     data line
  *   {"type": "printf", "data": "exec containerd-shim \"/usr/sbin/runc\"\tpid=10581\n"}     message line
  *   {"type": "lost_events", "data": {"events": 1839}}                                    counter line
+ *   {"type": "helper_error", "helper": "map_update_elem", "retcode": -7, "line": 2, "col": 32}
  *
  * A match means the line is exactly `{"type": "T", "data": {"N": V}}` or `{"type": "T", "data": "S"}`
  * with T one of the known types, N free of escapes, V a valid JSON value and S a valid JSON string.
@@ -81,4 +82,13 @@ export function matchDataLine(line: string): { type: DataType; name: string; sta
   if (line.charCodeAt(end) !== 125 || line.charCodeAt(end + 1) !== 125) return null;
   if (scan.value(start) !== end) return null;
   return { type, name, start, end };
+}
+
+const HELPER_ERROR_LINE =
+  /^\{"type": "helper_error", "helper": "([A-Za-z0-9_]+)", "retcode": (-?(?:0|[1-9][0-9]*)), "line": (0|[1-9][0-9]*), "col": (0|[1-9][0-9]*)\}$/;
+
+/** `{"type": "helper_error", "helper": "map_update_elem", "retcode": -7, "line": 2, "col": 32}` (bpftrace -k). */
+export function matchHelperErrorLine(line: string): { helper: string; retcode: number; line: number; col: number } | null {
+  const m = HELPER_ERROR_LINE.exec(line);
+  return m ? { helper: m[1], retcode: Number(m[2]), line: Number(m[3]), col: Number(m[4]) } : null;
 }

@@ -25,7 +25,7 @@
  * (bpftrace re-prints whole maps; most prints are replaced before anyone looks at them).
  */
 import type { LineParser } from './lines.js';
-import { matchCounterLine, matchDataLine, matchMessageLine } from './bpftrace-json-fast.js';
+import { matchCounterLine, matchDataLine, matchHelperErrorLine, matchMessageLine } from './bpftrace-json-fast.js';
 
 export interface HistBucket {
   /** Inclusive lower bound; absent for the first, open-ended bucket (values below the range). */
@@ -228,7 +228,9 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
       else s.attachedProbes = c.value;
       return true;
     }
-    return false;
+    const h = matchHelperErrorLine(text);
+    if (h) this.apply({ type: 'helper_error', ...h });
+    return h !== null;
   }
 
   private keep<T>(list: T[], item: T): void {

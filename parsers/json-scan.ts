@@ -76,8 +76,8 @@ export class JsonScanner {
       if (c === 34) i = this.string(i);
       else if (c === 45 || (c >= 48 && c <= 57)) i = scanJsonNumber(s, i);
       else if (c === OBJECT) {
-        // The bucket objects of bpftrace's hists, thousands a line: a direct match, else the general path.
-        const b = bucket(s, i);
+        // Hist buckets and stats values, thousands a line: a direct match, else the general path.
+        const b = knownObject(s, i);
         if (b > 0) i = b;
         else {
           i = skipWs(s, i + 1);
@@ -144,29 +144,24 @@ function has(s: string, i: number, lit: readonly number[]): boolean {
 }
 
 const codes = (t: string): number[] => [...t].map((c) => c.charCodeAt(0));
-const MIN = codes('"min": ');
-const MAX = codes('"max": ');
-const COUNT = codes('"count": ');
 const TRUE = codes('true');
 const FALSE = codes('false');
 const NULL = codes('null');
 
-/** `{"min": N, "max": N, "count": N}`, each of "min" and "max" optional, from i: its end, or -1. */
-function bucket(s: string, i: number): number {
-  let j = i + 1;
-  if (has(s, j, MIN)) {
-    j = scanJsonNumber(s, j + MIN.length);
-    if (j < 0 || s.charCodeAt(j) !== 44 || s.charCodeAt(j + 1) !== 32) return -1;
-    j += 2;
-  }
-  if (has(s, j, MAX)) {
-    j = scanJsonNumber(s, j + MAX.length);
-    if (j < 0 || s.charCodeAt(j) !== 44 || s.charCodeAt(j + 1) !== 32) return -1;
-    j += 2;
-  }
-  if (!has(s, j, COUNT)) return -1;
-  j = scanJsonNumber(s, j + COUNT.length);
-  return j > 0 && s.charCodeAt(j) === 125 ? j + 1 : -1;
+/**
+ * The two objects bpftrace prints by the thousand, matched whole by one sticky expression each
+ * (N an integer): a hist bucket `{"min": N, "max": N, "count": N}` ("min" and "max" each optional)
+ * and a stats value `{"count": N, "average": N, "total": N}`. Returns the end, or -1 (then the
+ * general path reads the object).
+ */
+const INT = '-?(?:0|[1-9][0-9]*)';
+const BUCKET = new RegExp(`\\{(?:"min": ${INT}, )?(?:"max": ${INT}, )?"count": ${INT}\\}`, 'y');
+const STATS = new RegExp(`\\{"count": ${INT}, "average": ${INT}, "total": ${INT}\\}`, 'y');
+function knownObject(s: string, i: number): number {
+  BUCKET.lastIndex = i;
+  if (BUCKET.test(s)) return BUCKET.lastIndex;
+  STATS.lastIndex = i;
+  return STATS.test(s) ? STATS.lastIndex : -1;
 }
 
 function skipWs(s: string, i: number): number {

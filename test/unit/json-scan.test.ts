@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchCounterLine, matchDataLine, matchMessageLine } from '../../parsers/bpftrace-json-fast.js';
+import { matchCounterLine, matchDataLine, matchHelperErrorLine, matchMessageLine } from '../../parsers/bpftrace-json-fast.js';
 import { scanJsonNumber, scanJsonString, scanJsonValue } from '../../parsers/json-scan.js';
 import { fixtureBytes } from '../helpers/chunks.js';
 import { mutatedLines } from '../helpers/mutate.js';
@@ -36,6 +36,11 @@ describe('scanJsonValue', () => {
       expect(parses(v), v).toBe(false);
       expect(accepts(v), v).toBe(false);
     }
+  });
+
+  it('hist buckets and stats objects: the direct match and the general path agree', () => {
+    const cases = ['[{"min": 0, "max": 9, "count": 3}]', '[{"max": -1, "count": 1}, {"min": 50, "count": 2}]', '{"a": {"count": 5, "average": -2, "total": -10}}', '[{"min": 0.5, "max": 9, "count": 3}]', '[{"min": 01, "max": 9, "count": 3}]', '[{"min": 0, "max": 9, "count": 3,}]', '[{"count": 3, "min": 0}]'];
+    for (const c of cases) expect(accepts(c), c).toBe(parses(c));
   });
 
   it('reports where a value ends inside a longer text', () => {
@@ -80,10 +85,13 @@ describe('bpftrace line templates', () => {
         expect([m.type, JSON.parse(l.slice(m.start, -1))]).toEqual([o.type, o.data]);
       } else if (o.type === 'lost_events' || o.type === 'attached_probes') {
         expect(matchCounterLine(l)).toEqual({ type: o.type, value: Object.values(o.data as object)[0] });
+      } else if (o.type === 'helper_error') {
+        const { type: _type, ...fields } = o as Record<string, unknown>;
+        expect(matchHelperErrorLine(l)).toEqual(fields);
       } else continue;
       matched++;
     }
-    expect(matched).toBe(fixtureLines.filter((l) => !l.includes('"value"') && !l.includes('helper_error')).length);
+    expect(matched).toBe(fixtureLines.filter((l) => !l.startsWith('{"type": "value"')).length);
   });
 
   it('a long printf line (past the regular expression) goes through the scanner', () => {
