@@ -17,13 +17,18 @@
  *    codes, `= ? ERESTARTSYS (...)`, `ERESTARTNOINTR`, `ERESTARTNOHAND`, `ERESTART_RESTARTBLOCK`.
  *    All of those count as errors.
  *  - A call whose number strace could not read (`???(`) or does not know (`syscall_0x1bc(`) has no
- *    slot in strace's table: not counted (see `uncounted`).
+ *    slot in strace's table: not counted (see `uncounted`). Not reproducible from the text: a number
+ *    inside the table's range that has no name also prints as `syscall_0x...`, and strace counts
+ *    that one; the text does not say which case it was.
  *  - With -w, a call's time is exit minus entry, the same interval -T prints. -T cuts it to its
  *    printed precision (microseconds by default, `--syscall-times=ns` for nanoseconds), so sums of
- *    µs -T values fall short of strace's sum by less than 1 µs per call.
+ *    µs -T values fall short of strace's sum by less than 1 µs per call. Without -w, strace -c sums
+ *    system CPU time, which the trace does not show: only calls and errors compare then.
  *
- * Hot path: charCodeAt scans and lastIndexOf, no regular expressions, no allocation for a whole
- * call line except when it enters the slowest-calls list.
+ * Hot path: charCodeAt scans, no regular expressions, nothing allocated per line: lines are read
+ * in place (lineSpan) and names found by hash; a call is copied out only when it enters the
+ * slowest-calls list. Memory: one entry per syscall name and per thread, the top N, and for each
+ * thread inside a call the chunk its `<unfinished ...>` line came from (released when it resumes).
  */
 import type { LineParser } from './lines.js';
 import { StraceSummaryParser, isSummaryHeader, type StraceSummaryResult } from './strace-summary.js';

@@ -3,7 +3,7 @@
 # runc) while containers start. Needs root, strace and a running containerd with the test image in
 # namespace ctrscope (scripts/setup.sh). Each capture lasts a few seconds: strace slows containerd
 # about 6.5x. Captures are gzip-compressed (a few hundred KB each); README.md lists the commands.
-# Usage: sudo bash scripts/record-fixtures-strace.sh
+# Usage: sudo bash scripts/record-fixtures-strace.sh [NAME...]   (NAME: a fixture file name; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=fixtures/strace
@@ -16,8 +16,10 @@ trap 'rm -rf "$TMP"' EXIT
 # strace writes to -o FILE, or to its stderr when STDERR=1.
 STDERR=0
 # The load starts 0.5 s after strace so that strace has attached to every thread.
+ONLY=" $* "
 record() {
   local name=$1 secs=$2 count=$3; shift 3
+  if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name.gz "* && "$ONLY" != *" $name "* ]]; then return 0; fi
   (sleep 0.5; bash scripts/load.sh "$count" >/dev/null 2>&1) &
   local load=$!
   if [ "$STDERR" = 1 ]; then
