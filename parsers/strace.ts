@@ -483,7 +483,8 @@ export class StraceParser implements LineParser<StraceResult> {
     if (text.charCodeAt(len - 1) === C_GT) {
       // futex(0xc000105548, FUTEX_WAIT_PRIVATE, 0, NULL <unfinished ...>
       if (text.charCodeAt(len - 2) === C_DOT) {
-        if (text.startsWith(UNFINISHED, len - UNFINISHED.length)) {
+        // " <unfinished ...>": 's' of "unfinished" 9 from the end, '<' 16 from the end.
+        if (text.charCodeAt(len - 9) === 115 && text.charCodeAt(len - 16) === C_LT && text.startsWith(UNFINISHED, len - UNFINISHED.length)) {
           this.setPending(pid, text, argsStart, len - UNFINISHED.length, resumed);
           return;
         }
