@@ -1,10 +1,11 @@
 /**
  * containerd's own signals, read by ctrscope from the real containerd that scripts/setup.sh
  * configures (debug socket and metrics on), under load from scripts/load.sh. Each result is
- * checked against containerd read another way (curl on the debug socket, the raw counters) or
+ * checked against containerd read another way (node:http on the debug socket, the raw counters) or
  * against what the test itself started.
  */
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,15 +18,30 @@ const SOCK = '/run/containerd/debug.sock';
 const METRICS = 'http://127.0.0.1:1338/v1/metrics';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The goroutine total as the debug socket states it, read with curl. */
-function directGoroutines(): number {
-  const out = execFileSync('curl', ['-sf', '--unix-socket', SOCK, 'http://localhost/debug/pprof/goroutine?debug=1'], { encoding: 'utf8' });
+/** A plain GET with node:http (not ctrscope's client), over a Unix socket or TCP. */
+function get(opts: http.RequestOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(opts, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The goroutine total as the debug socket states it. */
+async function directGoroutines(): Promise<number> {
+  const out = await get({ socketPath: SOCK, path: '/debug/pprof/goroutine?debug=1' });
   return Number(/^goroutine profile: total (\d+)/.exec(out)![1]);
 }
 
 /** A raw counter from the metrics text, found by plain search. */
-function rawCounter(metric: string, service: string, method: string): number {
-  const out = execFileSync('curl', ['-sf', METRICS], { encoding: 'utf8', maxBuffer: 64 << 20 });
+async function rawCounter(metric: string, service: string, method: string): Promise<number> {
+  const u = new URL(METRICS);
+  const out = await get({ host: u.hostname, port: u.port, path: u.pathname });
   return out
     .split('\n')
     .filter((l) => l.startsWith(metric + '{') && l.includes(`grpc_service="${service}"`) && l.includes(`grpc_method="${method}"`))
@@ -64,14 +80,14 @@ describe.skipIf(skip)("containerd's debug socket and metrics, under load", () =>
     let done = false;
     run.done.then(() => (done = true));
     while (!done) {
-      direct.push(directGoroutines());
+      direct.push(await directGoroutines());
       await sleep(100);
     }
-    direct.push(directGoroutines());
+    direct.push(await directGoroutines());
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
     const rep = json(r.stdout);
-    // Each read counts its own handler goroutine, ours and curl's: allow that much.
+    // Each read counts its own handler goroutine, ours and the test's: allow that much.
     expect(rep.goroutines).toBeGreaterThanOrEqual(Math.min(...direct) - 2);
     expect(rep.goroutines).toBeLessThanOrEqual(Math.max(...direct) + 2);
     expect(rep.totals.length).toBeGreaterThanOrEqual(3);
@@ -117,7 +133,7 @@ describe.skipIf(skip)("containerd's debug socket and metrics, under load", () =>
 describe.skipIf(skip)('gRPC calls grow with the containers started', () => {
   it('counts at least the starts the test made, as the raw counters grew', async () => {
     const tasks = 'containerd.services.tasks.v1.Tasks';
-    const before = rawCounter('grpc_server_handled_total', tasks, 'Create');
+    const before = await rawCounter('grpc_server_handled_total', tasks, 'Create');
     // A long run ended by Ctrl-C once the starts are done, however slow the host is today.
     const run = startCli(['--probe', 'grpc-latency', '--duration', '120s', '--json']);
     await stderrLine(run.child, /scraping again/);
@@ -127,7 +143,7 @@ describe.skipIf(skip)('gRPC calls grow with the containers started', () => {
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.stderr).toMatch(/interrupted/);
-    const after = rawCounter('grpc_server_handled_total', tasks, 'Create');
+    const after = await rawCounter('grpc_server_handled_total', tasks, 'Create');
     expect(r.code, r.stderr).toBe(0);
     const rep = json(r.stdout);
     const m = (name: string) => rep.methods.find((x: { method: string }) => x.method === name);
