@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { CtrscopeError } from '../errors.js';
 import { writeFileAtomic } from '../output/write-file.js';
-import { renderFolded } from '../../parsers/folded.js';
+import { foldedText } from '../../parsers/bpftrace-stacks.js';
 import type { LiveSnapshot } from './live-types.js';
 
 export type Notice = { text: string; level: 'info' | 'error' };
@@ -15,7 +15,7 @@ export function exportStacks(snap: LiveSnapshot | null, dir = process.cwd(), now
   if (!st || st.folded.length === 0) return { text: 'nothing to export: no stacks yet (the stacks panel waits for probe cpu-profile)', level: 'error' };
   const path = resolve(dir, `ctrscope-stacks-${stamp(now)}.folded`);
   try {
-    writeFileAtomic(path, renderFolded(new Map(st.folded)), false);
+    writeFileAtomic(path, foldedText(new Map(st.folded)), false);
   } catch (e) {
     return { text: e instanceof CtrscopeError ? e.line() : `export failed: ${(e as Error).message}`, level: 'error' };
   }

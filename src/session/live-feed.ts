@@ -1,10 +1,11 @@
 /**
- * Starts one tracer per live source, from the plan of its probe in probes/, and pipes what each
- * prints into the engine (and the recording). The tracers are started and stopped by
- * src/runner/tracer.ts; this module only decides what to run and where output goes.
+ * Runs the live sources: for each, the tracer(s) its probe's plan names (falling back down an
+ * attach ladder, restarted on a schedule for probes that print only when stopped, one more per
+ * followed target), or a poll. Output goes to the engine and the recording, tagged by run.
+ * Tracers are started and stopped by src/runner/tracer.ts; this module only decides what runs.
  */
 import { PROBES } from '../../probes/index.js';
-import type { TargetSelection } from '../../probes/types.js';
+import type { ProbeContext, ProbeDefinition, TracerPlan } from '../../probes/types.js';
 import { which } from '../host/preflight.js';
 import { Tracer } from '../runner/tracer.js';
 import type { HostTargets, Target } from '../targets/discover.js';
@@ -14,15 +15,198 @@ import type { RecordedSource, RecordSink } from './record-format.js';
 
 const NOISE = /RLIMIT_MEMLOCK/;
 
+interface Run {
+  run: number;
+  tracer: Tracer;
+  /** A followed target's pid; undefined for the main run. */
+  follows?: number;
+  /** Stopped by us on purpose (rotation): its exit is no failure. */
+  retiring: boolean;
+}
+
+/** One source's tracers or polls. */
+class SourceRunner {
+  private readonly runs = new Map<number, Run>();
+  private nextRun = 0;
+  private main: Run | null = null;
+  private plan: TracerPlan | null = null;
+  private stopping = false;
+  private timer?: NodeJS.Timeout;
+  private readonly firstSeen = new Map<number, number>();
+  private polls = 0;
+
+  constructor(
+    private readonly def: LiveSourceDef,
+    private readonly probe: ProbeDefinition<any> | undefined,
+    private readonly params: unknown,
+    private readonly ctx: ProbeContext,
+    private readonly engine: LiveEngine,
+    private readonly sink: RecordSink,
+    private readonly now: () => number,
+  ) {}
+
+  private status(patch: Parameters<LiveEngine['setStatus']>[1], record = true): void {
+    this.engine.setStatus(this.def.id, patch);
+    if (record && (patch.state || patch.message || patch.attachPoint)) this.sink.write({ t: this.now(), type: 'status', source: this.def.id, state: patch.state, message: patch.message, attachPoint: patch.attachPoint });
+  }
+
+  /** Plans and starts; returns the recording header's entry. */
+  start(): RecordedSource {
+    const d = this.def;
+    const base = { id: d.id, probe: d.probe, panels: d.panels };
+    if (d.poll) {
+      this.poll(d.poll);
+      this.engine.setStatus(d.id, { backend: 'metrics' });
+      return { ...base, state: 'starting', backend: 'metrics' };
+    }
+    const fail = (state: 'missing' | 'failed', message: string): RecordedSource => {
+      this.engine.setStatus(d.id, { state, message });
+      return { ...base, state, message };
+    };
+    if (!this.probe) return fail('missing', `waiting for probe ${d.probe} (not in this build)`);
+    let plan: TracerPlan;
+    try {
+      plan = this.probe.plan(this.ctx, this.params);
+    } catch (e) {
+      return fail('failed', `${d.probe}: ${(e as Error).message}`);
+    }
+    if (!which(plan.argv[0]!)) return fail('failed', `${plan.argv[0]} is not installed`);
+    this.plan = plan;
+    this.main = this.launch(plan);
+    if (d.rotate) {
+      const rotate = d.rotate;
+      this.timer = setTimeout(() => {
+        this.rotate();
+        this.timer = setInterval(() => this.rotate(), rotate.everyMs);
+      }, rotate.firstMs);
+    }
+    if (d.follow) this.follow(this.ctx.host, true);
+    const skipped = plan.skipped.map((s) => `not ${s.attachPoint}: ${s.why}`).join('; ');
+    this.engine.setStatus(d.id, { backend: plan.backend, attachPoint: plan.attachPoint, message: plan.warning ?? (skipped || undefined) });
+    return { ...base, state: 'starting', backend: plan.backend, attachPoint: plan.attachPoint, argv: plan.argv, message: plan.warning ?? (skipped || undefined) };
+  }
+
+  private launch(plan: TracerPlan, follows?: number): Run {
+    const id = this.def.id;
+    const run = this.nextRun++;
+    const tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.def.env }, graceMs: plan.stopGraceMs });
+    const r: Run = { run, tracer, follows, retiring: false };
+    this.runs.set(run, r);
+    const t0 = this.now();
+    this.sink.write({ t: t0, type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint });
+    this.engine.runStarted(id, run, { pids: plan.pids, attachPoint: plan.attachPoint }, t0);
+    let lines = 0;
+    let dropped = 0;
+    tracer.start({
+      onStdoutChunk: (text) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
+      onStdoutLine: (l) => {
+        lines++;
+        this.engine.line(id, l, this.now(), run);
+      },
+      onStderrLine: (l) => {
+        if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
+      },
+      onDropped: (_bytes, n) => {
+        dropped += n;
+        this.engine.setStatus(id, { droppedLines: dropped });
+      },
+    });
+    if (follows === undefined) void tracer.whenSpawned().then((pid) => this.engine.setStatus(id, { pid }));
+    void tracer.wait().then((x) => {
+      const t = this.now();
+      this.runs.delete(run);
+      this.engine.runEnded(id, run, t);
+      this.sink.write({ t, type: 'end', source: id, run });
+      if (this.stopping || r.retiring || follows !== undefined) return;
+      const why = x.watchdog ?? x.stderrTail.filter((l) => l.trim() && !NOISE.test(l)).slice(-1)[0]?.slice(0, 200);
+      // Exited before printing anything: it did not attach. The next rung of the ladder, if any.
+      if (lines === 0 && plan.fallback) {
+        this.plan = plan.fallback;
+        this.main = this.launch(plan.fallback);
+        this.status({ attachPoint: plan.fallback.attachPoint, message: `${plan.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${plan.fallback.attachPoint}` });
+        return;
+      }
+      this.status({ state: 'failed', message: `${plan.argv[0]} exited (${x.signal ?? `code ${x.code}`})${why ? `: ${why}` : ''}` });
+    });
+    return r;
+  }
+
+  /** A fresh tracer takes over; the old one is stopped, which makes it print what it gathered. */
+  private rotate(): void {
+    if (this.stopping || !this.plan || !this.main) return;
+    const old = this.main;
+    old.retiring = true;
+    this.main = this.launch(this.plan);
+    void old.tracer.stop();
+  }
+
+  /** Starts follow() tracers for targets that appeared and stayed (perf stat -p per process). */
+  follow(host: HostTargets, initial = false): void {
+    const f = this.def.follow;
+    if (!f || !this.probe?.follow || this.stopping) return;
+    const t = this.now();
+    const targets: Target[] = [...host.shims, ...(this.ctx.selection.defaultTargets ? [] : host.containers)];
+    const followed = new Set([...this.runs.values()].flatMap((r) => (r.follows === undefined ? [] : [r.follows])));
+    const mainPids = new Set(this.plan?.pids ?? []);
+    for (const target of targets) {
+      if (!this.firstSeen.has(target.pid)) this.firstSeen.set(target.pid, initial ? -Infinity : t);
+      if (followed.has(target.pid) || mainPids.has(target.pid) || followed.size >= f.max) continue;
+      if (t - this.firstSeen.get(target.pid)! < f.minAgeMs) continue;
+      const plan = this.probe.follow(target, this.ctx, this.params);
+      if (!plan) continue;
+      this.launch(plan, target.pid);
+      followed.add(target.pid);
+    }
+    const alive = new Set(targets.map((x) => x.pid));
+    for (const pid of this.firstSeen.keys()) if (!alive.has(pid)) this.firstSeen.delete(pid);
+  }
+
+  private poll(p: NonNullable<LiveSourceDef['poll']>): void {
+    const id = this.def.id;
+    const once = async () => {
+      if (this.stopping) return;
+      const run = this.polls++;
+      const t0 = this.now();
+      this.sink.write({ t: t0, type: 'run', source: id, run });
+      this.engine.runStarted(id, run, {}, t0);
+      try {
+        const text = await p.fetch();
+        const t = this.now();
+        this.sink.write({ t, type: 'stdout', source: id, run, chunk: text });
+        this.engine.chunk(id, text, t, run);
+        if (this.engine.status(id)?.state !== 'running') this.status({ state: 'running', message: undefined });
+      } catch (e) {
+        this.status({ state: 'failed', message: (e as Error).message.slice(0, 200) });
+      }
+      const t = this.now();
+      this.engine.runEnded(id, run, t);
+      this.sink.write({ t, type: 'end', source: id, run });
+      if (!this.stopping) this.timer = setTimeout(() => void once(), p.everyMs);
+    };
+    void once();
+  }
+
+  pids(): number[] {
+    return [...this.runs.values()].filter((r) => !r.tracer.exited && r.tracer.pid).map((r) => r.tracer.pid!);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    await Promise.all([...this.runs.values()].map((r) => r.tracer.stop()));
+    if (!this.def.poll) this.engine.setStatus(this.def.id, { state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
+  }
+}
+
 export interface FeedContext {
   host: HostTargets;
-  selection: TargetSelection;
+  selection: ProbeContext['selection'];
   targets: Target[];
 }
 
 export class LiveFeed {
-  private readonly tracers = new Map<string, Tracer>();
-  private stopping = false;
+  private readonly runners: SourceRunner[] = [];
 
   constructor(
     private readonly engine: LiveEngine,
@@ -30,66 +214,34 @@ export class LiveFeed {
     private readonly now: () => number,
   ) {}
 
-  /** Plans and starts every source's tracer; returns what was planned, for the recording's header. */
+  /** Plans and starts every source; returns what was planned, for the recording's header. */
   start(defs: LiveSourceDef[], ctx: FeedContext): RecordedSource[] {
-    return defs.map((def) => this.startOne(def, ctx));
+    return defs.map((def) => {
+      const probe = def.poll ? undefined : PROBES[def.probe];
+      const params = probe?.params.safeParse(def.params ?? {});
+      if (probe && params && !params.success) {
+        const message = `probe ${def.probe} rejects the live view's parameters: ${params.error.issues[0]?.message}`;
+        this.engine.setStatus(def.id, { state: 'failed', message });
+        return { id: def.id, probe: def.probe, panels: def.panels, state: 'failed' as const, message };
+      }
+      const r = new SourceRunner(def, probe, params?.data, ctx, this.engine, this.sink, this.now);
+      this.runners.push(r);
+      return r.start();
+    });
   }
 
-  private startOne(def: LiveSourceDef, ctx: FeedContext): RecordedSource {
-    const base = { id: def.id, probe: def.probe, panels: def.panels };
-    const fail = (state: 'missing' | 'failed', message: string): RecordedSource => {
-      this.engine.setStatus(def.id, { state, message });
-      return { ...base, state, message };
-    };
-    const probe = PROBES[def.probe];
-    if (!probe) return fail('missing', `waiting for probe ${def.probe} (not in this build)`);
-    const params = probe.params.safeParse(def.params ?? {});
-    if (!params.success) return fail('failed', `probe ${def.probe} rejects the live view's parameters: ${params.error.issues[0]?.message}`);
-    let plan;
-    try {
-      plan = probe.plan(ctx, params.data);
-    } catch (e) {
-      return fail('failed', `${def.probe}: ${(e as Error).message}`);
-    }
-    const tool = plan.argv[0]!;
-    if (!which(tool)) return fail('failed', `${tool} is not installed`);
-    const tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: def.env });
-    this.tracers.set(def.id, tracer);
-    let dropped = 0;
-    tracer.start({
-      onStdoutChunk: (text) => this.sink.write({ t: this.now(), type: 'stdout', source: def.id, chunk: text }),
-      onDropped: (_bytes, lines) => {
-        dropped += lines;
-        this.engine.setStatus(def.id, { droppedLines: dropped });
-      },
-      onStdoutLine: (l) => this.engine.line(def.id, l, this.now()),
-      onStderrLine: (l) => {
-        if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: def.id, line: l });
-      },
-    });
-    this.engine.setStatus(def.id, { backend: plan.backend, attachPoint: plan.attachPoint, message: plan.warning });
-    void tracer.whenSpawned().then((pid) => {
-      this.engine.setStatus(def.id, { pid });
-      this.sink.write({ t: this.now(), type: 'status', source: def.id, pid });
-    });
-    void tracer.wait().then((x) => {
-      const why = x.stderrTail.filter((l) => l.trim() && !NOISE.test(l)).slice(-1)[0]?.slice(0, 200);
-      const state = this.stopping ? 'stopped' : 'failed';
-      const message = this.stopping ? undefined : x.watchdog ?? `${tool} exited (${x.signal ?? `code ${x.code}`})${why ? `: ${why}` : ''}`;
-      this.engine.setStatus(def.id, { state, message });
-      this.sink.write({ t: this.now(), type: 'status', source: def.id, state, message });
-    });
-    return { ...base, state: 'starting', backend: plan.backend, attachPoint: plan.attachPoint, argv: plan.argv, message: plan.warning };
+  /** New discovery: sources that follow targets start tracers for new ones. */
+  onHost(host: HostTargets): void {
+    for (const r of this.runners) r.follow(host);
   }
 
   /** PIDs of the tracers still running. */
   pids(): number[] {
-    return [...this.tracers.values()].filter((t) => !t.exited && t.pid).map((t) => t.pid!);
+    return this.runners.flatMap((r) => r.pids());
   }
 
   /** Stops every tracer (SIGINT, then SIGTERM, then SIGKILL) and waits until all have exited. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    await Promise.all([...this.tracers.values()].map((t) => t.stop()));
+    await Promise.all(this.runners.map((r) => r.stop()));
   }
 }

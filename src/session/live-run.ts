@@ -66,10 +66,12 @@ export async function runLive(o: LiveOptions): Promise<number> {
     stopping ??= (async () => {
       clearInterval(timer);
       ui?.dispatch({ type: 'key', key: 'q' });
-      for (const s of SIGNALS) process.off(s, onSignal);
       await Promise.allSettled([feed.stop(), load?.stop(), strace]);
       sink.close();
       ui?.close();
+      // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
+      // otherwise re-raise it and end the process before the containers are removed).
+      for (const s of SIGNALS) process.off(s, onSignal);
       return 0;
     })();
     void stopping.then(finish);
@@ -111,6 +113,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
     if (!sameHost(h, lastHost)) {
       lastHost = h;
       engine.setHost(h);
+      feed.onHost(h);
       sink.write({ t, type: 'host', host: h });
     }
     const self = cpu.sample(feed.pids());

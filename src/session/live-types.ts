@@ -2,6 +2,7 @@
  * The immutable snapshot the live view renders: everything the engine aggregated up to a moment.
  * A part is absent when no source feeds it (yet); panels then say which probe they wait for.
  */
+import type { ContainerdPanelView } from '../aggregate/containerd-panel.js';
 import type { HostTargets } from '../targets/discover.js';
 
 /** The seven panels, in the order of the keys 1–7. */
@@ -118,12 +119,8 @@ export interface TargetLine {
   processes: number;
 }
 
-/** containerd's own signals (goroutines, gRPC latency, RSS): filled by the containerd module. */
-export interface ContainerdView {
-  goroutines: number | null;
-  rssBytes: number | null;
-  grpc: Array<{ method: string; perSec: number; p50Seconds: number | null; p99Seconds: number | null }>;
-}
+/** containerd's own signals (goroutines, gRPC latency, RSS): the containerd module's panel view. */
+export type ContainerdView = ContainerdPanelView;
 
 export interface SelfUsage {
   /** CPU of ctrscope itself and of its tracers, percent of one core. */

@@ -6,7 +6,7 @@
 import { LineSplitter } from '../../parsers/lines.js';
 import type { HostTargets } from '../targets/discover.js';
 import type { EventItem, EventKind, EventsView, LiveSnapshot, SelfUsage, SessionInfo, SourceStatus } from './live-types.js';
-import type { LiveSource, LiveSourceDef, SourceContext, SourceOutput, TargetPart } from './live-sources/types.js';
+import type { LiveSource, LiveSourceDef, RunInfo, SourceContext, SourceOutput, TargetPart } from './live-sources/types.js';
 import { mergeTargets } from './live-targets.js';
 
 /** How many recent events the events panel keeps. */
@@ -16,7 +16,8 @@ interface Slot {
   def: LiveSourceDef;
   source: LiveSource | null;
   status: SourceStatus;
-  splitter: LineSplitter;
+  /** One splitter per run: runs of a source may print at the same time. */
+  splitters: Map<number, LineSplitter>;
 }
 
 export const noHost = (): HostTargets => ({ containerd: [], shims: [], containers: [] });
@@ -42,7 +43,7 @@ export class LiveEngine {
       this.slots.set(def.id, {
         def,
         source: def.create(ctx),
-        splitter: new LineSplitter(),
+        splitters: new Map(),
         status: { id: def.id, probe: def.probe, panels: def.panels, state: 'starting', eventsPerSec: 0, lost: 0, droppedLines: 0, unrecognized: 0 },
       });
     }
@@ -53,7 +54,7 @@ export class LiveEngine {
     this.slots.set(status.id, {
       def: { id: status.id, probe: status.probe, panels: status.panels, create: () => null as never },
       source: null,
-      splitter: new LineSplitter(),
+      splitters: new Map(),
       status: { ...status, eventsPerSec: 0, lost: 0, droppedLines: 0, unrecognized: 0 },
     });
   }
@@ -71,25 +72,39 @@ export class LiveEngine {
     return this.slots.get(id)?.status;
   }
 
-  /** One complete stdout line of a source's tracer. */
-  line(id: string, text: string, t = this.now()): void {
+  /** One complete stdout line of a source's run. */
+  line(id: string, text: string, t = this.now(), run = 0): void {
     const s = this.slots.get(id);
     if (!s?.source) return;
     if (s.status.state === 'starting') s.status = { ...s.status, state: 'running' };
-    s.source.line(text, t);
+    s.source.line(text, t, run);
   }
 
-  /** A raw stdout chunk (replays): split into lines here, whatever its boundaries. */
-  chunk(id: string, chunk: string, t = this.now()): void {
+  /** A raw stdout chunk (replays, polls): split into lines here, whatever its boundaries. */
+  chunk(id: string, chunk: string, t = this.now(), run = 0): void {
     const s = this.slots.get(id);
     if (!s?.source) return;
-    s.splitter.push(chunk, (l) => this.line(id, l, t));
+    let sp = s.splitters.get(run);
+    if (!sp) s.splitters.set(run, (sp = new LineSplitter()));
+    sp.push(chunk, (l) => this.line(id, l, t, run));
   }
 
-  /** The stream of a source ended: its last unterminated line is read. */
-  end(id: string, t = this.now()): void {
+  runStarted(id: string, run: number, info: RunInfo, t = this.now()): void {
+    this.slots.get(id)?.source?.runStarted?.(run, t, info);
+  }
+
+  /** A run's output ended: its last unterminated line is read, then the source is told. */
+  runEnded(id: string, run: number, t = this.now()): void {
     const s = this.slots.get(id);
-    s?.splitter.end((l) => this.line(id, l, t));
+    if (!s?.source) return;
+    s.splitters.get(run)?.end((l) => this.line(id, l, t, run));
+    s.splitters.delete(run);
+    s.source.runEnded?.(run, t);
+  }
+
+  /** Every run of every source ended (end of a replay). */
+  endAll(t = this.now()): void {
+    for (const [id, s] of this.slots) for (const run of [...s.splitters.keys()]) this.runEnded(id, run, t);
   }
 
   setHost(h: HostTargets): void {
@@ -144,6 +159,7 @@ export class LiveEngine {
       stacks: first('stacks'),
       events: this.events(outs),
       targets: mergeTargets(this.host, parts),
+      containerd: first('containerd'),
     };
   }
 

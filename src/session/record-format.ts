@@ -4,14 +4,18 @@
  *
  *   {"t":0,"type":"meta","format":1,"ctrscope":"0.1.0","arch":"x64","startedAt":"2026-…","containerdVersion":"1.6.20","sources":[…]}
  *   {"t":12,"type":"host","host":{"containerd":[…],"shims":[…],"containers":[…]}}
- *   {"t":1013,"type":"stdout","source":"syscalls","chunk":"{\"type\": \"map\", …}\n"}
+ *   {"t":151,"type":"run","source":"syscalls","run":0,"pids":[3026]}
+ *   {"t":1013,"type":"stdout","source":"syscalls","run":0,"chunk":"{\"type\": \"map\", …}\n"}
+ *   {"t":3640,"type":"end","source":"syscalls","run":0}
  *   {"t":1013,"type":"stderr","source":"syscalls","line":"…"}
  *   {"t":5020,"type":"status","source":"syscalls","state":"stopped","message":"…"}
  *   {"t":1000,"type":"self","cpuPct":2.1,"tracersCpuPct":0.8}
  *   {"t":1000,"type":"demo","started":4,"failed":0,"running":2}
  *
  * stdout chunks are the tracer's raw output as it arrived (decoded as UTF-8), so a replay runs
- * them through the same parsers. A reader ignores types it does not know.
+ * them through the same parsers. A source can have several runs (a tracer restarted, one per
+ * followed process, one per poll): `run` keeps their outputs apart; absent means 0. A reader
+ * ignores types it does not know.
  */
 import type { HostTargets } from '../targets/discover.js';
 import type { SessionInfo, SourceStatus } from './live-types.js';
@@ -24,9 +28,11 @@ export type RecordedSource = Pick<SourceStatus, 'id' | 'probe' | 'panels' | 'sta
 export type RecordEntry =
   | { t: number; type: 'meta'; format: number; ctrscope: string; arch: string; startedAt: string; containerdVersion: string | null; sources: RecordedSource[] }
   | { t: number; type: 'host'; host: HostTargets }
-  | { t: number; type: 'stdout'; source: string; chunk: string }
-  | { t: number; type: 'stderr'; source: string; line: string }
-  | ({ t: number; type: 'status'; source: string } & Partial<Pick<SourceStatus, 'state' | 'message' | 'pid'>>)
+  | { t: number; type: 'run'; source: string; run: number; pids?: number[]; attachPoint?: string }
+  | { t: number; type: 'stdout'; source: string; run?: number; chunk: string }
+  | { t: number; type: 'end'; source: string; run: number }
+  | { t: number; type: 'stderr'; source: string; run?: number; line: string }
+  | ({ t: number; type: 'status'; source: string } & Partial<Pick<SourceStatus, 'state' | 'message' | 'pid' | 'attachPoint'>>)
   | { t: number; type: 'self'; cpuPct: number; tracersCpuPct: number }
   | ({ t: number; type: 'demo' } & NonNullable<SessionInfo['demo']>);
 

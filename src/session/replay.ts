@@ -111,7 +111,7 @@ export class ReplayFeed {
     this.vt = Math.max(this.vt, Math.min(t, this.rec.durationMs));
     if (this.finished && !this.ended) {
       this.ended = true;
-      for (const id of this.engine.sourceIds()) this.engine.end(id, this.vt);
+      this.engine.endAll(this.vt);
       this.engine.setSession({ replay: { from: this.rec.path, speed: this.speed, finished: true } });
     }
   }
@@ -119,14 +119,20 @@ export class ReplayFeed {
   private apply(e: RecordEntry): void {
     const g = this.engine;
     switch (e.type) {
+      case 'run':
+        g.runStarted(e.source, e.run, { pids: e.pids, attachPoint: e.attachPoint }, e.t);
+        break;
       case 'stdout':
-        g.chunk(e.source, e.chunk, e.t);
+        g.chunk(e.source, e.chunk, e.t, e.run ?? 0);
+        break;
+      case 'end':
+        g.runEnded(e.source, e.run, e.t);
         break;
       case 'host':
         g.setHost(e.host);
         break;
       case 'status':
-        g.setStatus(e.source, { ...(e.state && { state: e.state }), ...(e.message && { message: e.message }), ...(e.pid && { pid: e.pid }) });
+        g.setStatus(e.source, { ...(e.state && { state: e.state }), ...(e.message && { message: e.message }), ...(e.pid && { pid: e.pid }), ...(e.attachPoint && { attachPoint: e.attachPoint }) });
         break;
       case 'self':
         g.setSelf({ cpuPct: e.cpuPct, tracersCpuPct: e.tracersCpuPct });

@@ -2,8 +2,9 @@
 import type { PanelId } from '../live-types.js';
 import type { LiveSourceDef } from './types.js';
 import { syscallsSource } from './syscalls.js';
+import { containerdLiveSource } from '../../containerd/live-source.js';
 
-export const LIVE_SOURCES: LiveSourceDef[] = [syscallsSource];
+export const LIVE_SOURCES: LiveSourceDef[] = [syscallsSource, containerdLiveSource];
 
 /** Which probe each panel is waiting for while no source feeds it. */
 export const AWAITED: Record<PanelId, string> = {
@@ -13,5 +14,5 @@ export const AWAITED: Record<PanelId, string> = {
   stacks: 'cpu-profile',
   events: 'file-opens, process-exec',
   targets: 'syscall-count',
-  containerd: 'containerd metrics (issue 7)',
+  containerd: 'grpc-latency (containerd metrics)',
 };

@@ -4,7 +4,7 @@
  * listed in ./index.ts.
  */
 import type { HostTargets } from '../../targets/discover.js';
-import type { EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../live-types.js';
+import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../live-types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
 export type TargetPart = Pick<TargetLine, 'pid' | 'comm'> & Partial<Pick<TargetLine, 'syscallsPerSec' | 'errorsPerSec' | 'avgNs'>> & {
@@ -26,12 +26,27 @@ export interface SourceOutput {
   /** Events a second by kind, counted over everything seen (not only the kept ones). */
   eventRates?: Partial<Record<EventKind, number>>;
   targets?: TargetPart[];
+  containerd?: ContainerdView;
 }
 
-/** The running state of a source. Pure: fed lines with their time, asked for output. */
+/** What is known about one run of a source: a tracer process, or one poll. */
+export interface RunInfo {
+  /** The processes a per-pid tracer (perf stat -p) is attached to. */
+  pids?: number[];
+  attachPoint?: string;
+}
+
+/**
+ * The running state of a source. Pure: fed lines with their time and run, asked for output.
+ * A source usually has one run (its tracer); rotated tracers, followed targets and polls have many.
+ */
 export interface LiveSource {
-  /** One stdout line of the tracer, at t ms since the session started. Never throws. */
-  line(text: string, t: number): void;
+  /** One stdout line of a run, at t ms since the session started. Never throws. */
+  line(text: string, t: number, run: number): void;
+  /** A run started (tracer spawned, poll sent). */
+  runStarted?(run: number, t: number, info: RunInfo): void;
+  /** A run's output is complete (tracer exited, poll answered). */
+  runEnded?(run: number, t: number): void;
   /** Forget what was seen so far: rates, histories and totals start again from t. */
   reset(t: number): void;
   output(t: number, host: HostTargets): SourceOutput;
@@ -46,11 +61,17 @@ export interface SourceContext {
 export interface LiveSourceDef {
   /** Names the source in recordings: keep stable. */
   id: string;
-  /** The probe in probes/ whose plan starts the tracer. */
+  /** The probe in probes/ whose plan starts the tracer (for a poll source: what it reads). */
   probe: string;
   panels: PanelId[];
   params?: Record<string, unknown>;
-  /** Extra environment for the tracer. */
+  /** Extra environment for the tracer (added to the plan's). */
   env?: Record<string, string>;
   create(ctx: SourceContext): LiveSource;
+  /** For probes that print only when stopped: a new tracer at firstMs, then every everyMs, the old one stopped. */
+  rotate?: { firstMs: number; everyMs: number };
+  /** Start the probe's follow() plan for targets that appear and live at least minAgeMs, at most max at once. */
+  follow?: { max: number; minAgeMs: number };
+  /** Not a tracer: fetch a text every everyMs; each answer is one run. */
+  poll?: { everyMs: number; fetch(): Promise<string> };
 }
