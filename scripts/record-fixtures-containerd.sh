@@ -2,7 +2,7 @@
 # Re-records fixtures/containerd/ from this host's running containerd, which must serve its debug
 # socket and metrics (scripts/setup.sh starts it so). Run as root. Starts a few test containers
 # in namespace ctrscope (scripts/load.sh and `ctr run --rm`), all removed again.
-# Usage: scripts/record-fixtures-containerd.sh
+# Needs curl and bpftrace. Usage: scripts/record-fixtures-containerd.sh
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)

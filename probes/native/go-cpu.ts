@@ -8,6 +8,7 @@
 import { foldedStacks, functionTotals, sampleIndex, totalValue, type DecodedProfile } from '../../parsers/pprof.js';
 import { decodeProfile, rawCpuProfile } from '../../src/containerd/debug-client.js';
 import { debugSocket } from '../../src/containerd/endpoints.js';
+import { CtrscopeError } from '../../src/errors.js';
 import { writeFileAtomic } from '../../src/output/write-file.js';
 import { fmtInt, renderTable } from '../../src/output/table.js';
 import type { ProbeReport } from '../types.js';
@@ -23,7 +24,18 @@ export const goCpuProbe: NativeProbe = {
     const socket = debugSocket(o.debugSocket);
     const seconds = Math.max(1, Math.round(o.durationSeconds));
     if (seconds !== o.durationSeconds) say(`Go CPU profiles last whole seconds: profiling for ${seconds} s`);
-    const raw = await rawCpuProfile(socket, seconds);
+    // Go hands the profile over whole at the end: Ctrl-C can only give up on it.
+    const stop = new AbortController();
+    const onSignal = () => stop.abort(new CtrscopeError('interrupted', 'interrupted before containerd finished the CPU profile', 'Go writes it only at the end: use a shorter --duration'));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let raw: Buffer;
+    try {
+      raw = await rawCpuProfile(socket, seconds, stop.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     const profile = decodeProfile(raw, 'the CPU profile');
     const report = goCpuReport(socket, profile);
     if (o.output) {

@@ -19,9 +19,9 @@ export function rawProfile(socket: string, name: PprofName): Promise<Buffer> {
 }
 
 /** Go's CPU profile over `seconds`: the call returns when the profile is done. */
-export function rawCpuProfile(socket: string, seconds: number): Promise<Buffer> {
+export function rawCpuProfile(socket: string, seconds: number, signal?: AbortSignal): Promise<Buffer> {
   const s = Math.max(1, Math.round(seconds));
-  return getUnix(socket, `/debug/pprof/profile?seconds=${s}`, { timeoutMs: (s + 15) * 1000 });
+  return getUnix(socket, `/debug/pprof/profile?seconds=${s}`, { timeoutMs: (s + 15) * 1000, signal });
 }
 
 /** Decodes a profile as served or saved: gzip-compressed or plain protobuf. */

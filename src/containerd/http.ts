@@ -8,6 +8,8 @@ export interface GetOptions {
   timeoutMs?: number;
   /** Largest body accepted, in bytes. */
   maxBytes?: number;
+  /** Aborting it ends the request with that reason. */
+  signal?: AbortSignal;
 }
 
 const MAX_BYTES = 256 * 1024 * 1024;
@@ -49,6 +51,7 @@ function request(mod: typeof http | typeof https, opts: http.RequestOptions, wha
       res.on('error', (e) => reject(connError(what, e)));
     });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    o.signal?.addEventListener('abort', () => req.destroy(o.signal!.reason instanceof Error ? o.signal!.reason : new Error('aborted')), { once: true });
     req.on('error', (e) => reject(connError(what, e)));
     req.end();
   });
