@@ -76,6 +76,18 @@ describe('ctrscope report on other formats', () => {
     expect(r.stderr).toBe('ctrscope: report: 1 of 106 lines are not strace-summary output; skipped\n');
   });
 
+  it('perf stat -x, (real capture): counters, <not supported> said in words, never 0', async () => {
+    const r = await runCli(['report', new URL('../../fixtures/perf-stat/csv.txt', import.meta.url).pathname, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { format: string; counters: Array<{ event: string; value: number | null; state: string }> };
+    expect(out.format).toBe('perf-stat');
+    const byEvent = new Map(out.counters.map((c) => [c.event, c]));
+    expect(byEvent.get('context-switches')).toMatchObject({ value: 68341, state: 'counted' });
+    expect(byEvent.get('cache-misses')).toMatchObject({ value: null, state: 'not-supported' });
+    const text = await runCli(['report', new URL('../../fixtures/perf-stat/csv.txt', import.meta.url).pathname]);
+    expect(text.stdout).toMatch(/^cache-misses +- .*not supported/m);
+  });
+
   // Hand-written (marked): bpftrace -f json lines in the shape HOST.md shows.
   it('bpftrace -f json: percentiles of a histogram', async () => {
     const input = [
@@ -129,10 +141,11 @@ describe('ctrscope report: bad input is one line on stderr and exit code 7', () 
   });
 
   it('a format detected but not reported yet says so', async () => {
-    const r = await runCli(['report', '-'], { input: '68341,,context-switches,2243484890,100.00,30.458,K/sec\n' });
+    const input = 'containerd  3038   473.502495:   10101010 cpu-clock:ppp: \n\tffffffff821f8914 __schedule+0x3d4 ([kernel.kallsyms])\n\n';
+    const r = await runCli(['report', '-'], { input });
     expect(r.code).toBe(7);
     one(r.stderr);
-    expect(r.stderr).toMatch(/^ctrscope: format perf-stat not supported by report yet/);
+    expect(r.stderr).toMatch(/^ctrscope: format perf-script not supported by report yet/);
   });
 
   it('an unknown --format is a usage error (exit 2)', async () => {
