@@ -237,6 +237,15 @@ describe('edge cases no capture shows (hand-written lines)', () => {
     }
   });
 
+  it('map values come back exactly, non-ASCII and lone surrogates included', () => {
+    // Hand-written: raw (unescaped) é, ✓ and a lone surrogate inside a printed map.
+    const line = '{"type": "map", "data": {"@m": {"café ✓ \ud800": 1}}}';
+    expect(line).toContain('\ud800');
+    const fast = parse([line]);
+    expect(fast.maps.get('@m')!.value).toEqual(JSON.parse(line).data['@m']);
+    expect(plain(fast)).toEqual(plain(parse([line], false)));
+  });
+
   it('valid JSON in an unusual layout goes the slow way and reads the same', () => {
     // Hand-written: other spacing and key order than bpftrace writes, an escaped map name, \r\n.
     const r = parse([
