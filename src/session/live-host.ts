@@ -31,26 +31,38 @@ export async function containerdVersion(pid: number | undefined): Promise<string
 
 export const sameHost = (a: HostTargets, b: HostTargets) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Measures CPU use between calls: ours from process.cpuUsage, the tracers' from /proc. */
+interface CpuSample {
+  wall: number;
+  selfS: number;
+  /** Each tracer's CPU seconds so far. */
+  tracers: Map<number, number>;
+}
+
+/**
+ * Measures CPU use over the last few seconds: ours from process.cpuUsage, the tracers' from
+ * /proc (counted in 10 ms ticks, so a window of a few seconds is needed to read small shares).
+ */
 export class CpuMeter {
-  private last = { wall: performance.now(), self: process.cpuUsage(), tracers: new Map<number, number>() };
+  private readonly samples: CpuSample[] = [];
+
+  constructor(private readonly windowMs = 3000) {}
 
   sample(tracerPids: number[]): SelfUsage {
-    const wall = performance.now();
-    const self = process.cpuUsage();
-    const dtS = Math.max(1e-3, (wall - this.last.wall) / 1000);
-    const selfS = (self.user - this.last.self.user + self.system - this.last.self.system) / 1e6;
-    let tracersS = 0;
-    const now = new Map<number, number>();
+    const u = process.cpuUsage();
+    const now: CpuSample = { wall: performance.now(), selfS: (u.user + u.system) / 1e6, tracers: new Map() };
     for (const pid of tracerPids) {
       const c = cpuSeconds(pid);
-      if (c === null) continue;
-      now.set(pid, c);
-      const before = this.last.tracers.get(pid);
-      if (before !== undefined) tracersS += Math.max(0, c - before);
+      if (c !== null) now.tracers.set(pid, c);
     }
-    this.last = { wall, self, tracers: now };
-    return { cpuPct: (selfS / dtS) * 100, tracersCpuPct: (tracersS / dtS) * 100 };
+    this.samples.push(now);
+    while (this.samples.length > 2 && now.wall - this.samples[1]!.wall >= this.windowMs) this.samples.shift();
+    const old = this.samples[0]!;
+    const dtS = Math.max(1e-3, (now.wall - old.wall) / 1000);
+    let tracersS = 0;
+    // A tracer that started inside the window counts from zero.
+    for (const [pid, c] of now.tracers) tracersS += Math.max(0, c - (old.tracers.get(pid) ?? 0));
+    if (old === now) return { cpuPct: 0, tracersCpuPct: 0 };
+    return { cpuPct: ((now.selfS - old.selfS) / dtS) * 100, tracersCpuPct: (tracersS / dtS) * 100 };
   }
 }
 

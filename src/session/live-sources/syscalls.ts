@@ -1,14 +1,14 @@
 /**
  * Live source for the syscalls panel and the per-target syscall numbers: the syscall-count probe
  * (bpftrace, raw_syscalls tracepoints). bpftrace prints the cumulative maps @calls, @errors, @ns
- * once a second, @ns last; each complete print is a sample, and rates are the difference between
- * two samples over the time between them (the recorded time in a replay).
+ * once a second; each print group is a sample, and rates are the difference between two samples
+ * over the time between them (the recorded time in a replay).
  */
-import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
 import { reduceSyscallMaps, syscallRates, type ProcessSyscalls, type SyscallRow } from '../../aggregate/syscalls.js';
 import { syscallNamer } from '../../host/syscalls.js';
 import { splitMapKey } from '../../../parsers/bpftrace-json.js';
 import type { SyscallLine, SyscallsView } from '../live-types.js';
+import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 
 /** How many samples a sparkline keeps. */
@@ -22,8 +22,6 @@ interface Sample {
   processes: ProcessSyscalls[];
   total: number;
 }
-
-const counts = (v: { value: unknown } | undefined): Counts => (v && typeof v.value === 'object' && v.value !== null ? (v.value as Counts) : {});
 
 /** Per-syscall maximum latency from an optional @max map (keys "comm,pid,nr"). */
 function maxBySyscall(max: Counts, nameOf: (nr: number) => string): Map<string, number> {
@@ -52,10 +50,8 @@ function lines(rates: SyscallRow[], maxNs: Map<string, number> | null, history: 
 }
 
 class SyscallsSource implements LiveSource {
-  private parser = new BpftraceJsonParser(0);
-  private lastSeq = -1;
-  private callsSeq = -1;
-  private callsAt = 0;
+  private groups = new PrintGroups(['@calls', '@errors', '@ns']);
+  private run = -1;
   private prev: Sample | null = null;
   private latest: Sample | null = null;
   private maxNs: Map<string, number> | null = null;
@@ -64,29 +60,45 @@ class SyscallsSource implements LiveSource {
   private procRates: Array<{ p: ProcessSyscalls; rows: SyscallRow[]; calls: number; errors: number; seconds: number }> = [];
   private windowS = 0;
   private totalPerSec = 0;
+  private lost = 0;
+  private unrecognized = 0;
 
   constructor(private readonly nameOf: (nr: number) => string) {}
 
-  line(text: string, t: number): void {
-    const before = this.parser.result().attachedProbes;
-    this.parser.line(text);
-    const r = this.parser.result();
+  runStarted(run: number): void {
+    // A new tracer counts from zero: its first print is compared with its attach time, not with
+    // the old tracer's totals.
+    this.settle();
+    this.run = run;
+    this.groups = new PrintGroups(['@calls', '@errors', '@ns']);
+    this.latest = null;
+    this.prev = null;
+  }
+
+  line(text: string, t: number, run = this.run): void {
+    if (run !== this.run && this.run !== -1) return;
+    const r = this.groups.parser.result();
+    const attachedBefore = r.attachedProbes;
+    for (const g of this.groups.line(text, t)) this.onGroup(g);
     // Attaching is the zero point: the first print then already gives rates.
-    if (before === null && r.attachedProbes !== null && !this.latest) this.latest = { t, syscalls: [], processes: [], total: 0 };
-    // A print group is @calls, @errors, @ns; it is sampled when @ns is complete, at the time
-    // @calls arrived (closest to bpftrace's interval tick).
-    const calls = r.maps.get('@calls');
-    if (calls && calls.seq !== this.callsSeq) {
-      this.callsSeq = calls.seq;
-      this.callsAt = t;
-    }
-    const ns = r.maps.get('@ns');
-    if (!ns || ns.seq === this.lastSeq) return;
-    this.lastSeq = ns.seq;
-    const tot = reduceSyscallMaps(counts(r.maps.get('@calls')), counts(r.maps.get('@errors')), counts(ns), this.nameOf);
-    const max = r.maps.get('@max');
-    this.maxNs = max ? maxBySyscall(counts(max), this.nameOf) : null;
-    this.sample({ t: this.callsAt, syscalls: tot.syscalls, processes: tot.processes, total: tot.totalCalls });
+    if (attachedBefore === null && r.attachedProbes !== null && !this.latest) this.latest = { t, syscalls: [], processes: [], total: 0 };
+  }
+
+  runEnded(run: number): void {
+    if (run === this.run) for (const g of this.groups.flush()) this.onGroup(g);
+  }
+
+  private settle(): void {
+    const r = this.groups.parser.result();
+    this.lost += r.lostEvents;
+    this.unrecognized += r.unrecognized;
+  }
+
+  private onGroup(g: PrintGroup): void {
+    const tot = reduceSyscallMaps(countsOf(g.maps.get('@calls')), countsOf(g.maps.get('@errors')), countsOf(g.maps.get('@ns')), this.nameOf);
+    const max = this.groups.parser.result().maps.get('@max');
+    this.maxNs = max ? maxBySyscall(countsOf(max), this.nameOf) : null;
+    this.sample({ t: g.t, syscalls: tot.syscalls, processes: tot.processes, total: tot.totalCalls });
   }
 
   private sample(s: Sample): void {
@@ -129,7 +141,7 @@ class SyscallsSource implements LiveSource {
   }
 
   output(): SourceOutput {
-    const r = this.parser.result();
+    const r = this.groups.parser.result();
     const rows = lines(this.rates, this.maxNs, this.history);
     const syscalls: SyscallsView | undefined = this.prev
       ? { rows, callsPerSec: this.totalPerSec, errorsPerSec: rows.reduce((a, x) => a + x.errorsPerSec, 0), windowS: this.windowS }
@@ -142,7 +154,7 @@ class SyscallsSource implements LiveSource {
       avgNs: calls > 0 ? (seconds / calls) * 1e9 : null,
       syscalls: lines(pr, null, new Map()),
     }));
-    return { eventsPerSec: this.totalPerSec, lost: r.lostEvents, unrecognized: r.unrecognized, syscalls, targets };
+    return { eventsPerSec: this.totalPerSec, lost: this.lost + r.lostEvents, unrecognized: this.unrecognized + r.unrecognized, syscalls, targets };
   }
 }
 

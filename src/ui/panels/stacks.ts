@@ -49,7 +49,7 @@ function drawRow(cells: Cell[], width: number, sel: string[], focused: boolean):
     if (c.x > x) out.push(seg(' '.repeat(c.x - x)));
     const label = c.w >= 3 ? ` ${c.node.name}`.slice(0, c.w - 1).padEnd(c.w - 1) + '▏' : '▏'.repeat(c.w);
     const isSel = focused && c.path.length === sel.length && c.path.every((p, i) => p === sel[i]);
-    out.push(seg(label, isSel ? { inverse: true, bold: true } : { color: hue(c.node.name) }));
+    out.push(seg(label, isSel ? { inverse: true, bold: true } : c.w < 3 ? { color: hue(c.node.name), dim: true } : { color: hue(c.node.name) }));
     x = c.x + c.w;
   }
   if (x < width) out.push(seg(' '.repeat(width - x)));

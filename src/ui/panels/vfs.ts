@@ -1,17 +1,32 @@
 /** VFS read and write latency: log2 histograms as bars (or a one-line shape when short), p50/p99. */
-import type { LatencyHist } from '../../session/live-types.js';
-import { bar, fmtNs, fmtRate, sparkline } from '../format.js';
+import type { HistBar, LatencyHist } from '../../session/live-types.js';
+import { bar, fmtNs, fmtRate } from '../format.js';
 import type { UiState } from '../state.js';
 import { col, seg, type Line } from '../text.js';
 import { waitingLines } from './common.js';
 
 /** The buckets from the first to the last non-empty one. */
-function used(h: LatencyHist) {
+function used(h: LatencyHist): HistBar[] {
   const first = h.buckets.findIndex((b) => b.count > 0);
   if (first === -1) return [];
   let last = h.buckets.length - 1;
   while (last > first && h.buckets[last]!.count === 0) last--;
   return h.buckets.slice(first, last + 1);
+}
+
+/** Merges neighbouring buckets in pairs (log2 → log4 → ...) until at most `rows` remain. */
+export function fitBuckets(bs: HistBar[], rows: number): HistBar[] {
+  let out = bs;
+  while (out.length > Math.max(1, rows)) {
+    const merged: HistBar[] = [];
+    for (let i = 0; i < out.length; i += 2) {
+      const a = out[i]!;
+      const b = out[i + 1];
+      merged.push(b ? { low: a.low, high: b.high, count: a.count + b.count } : a);
+    }
+    out = merged;
+  }
+  return out;
 }
 
 export function histLines(name: string, h: LatencyHist, width: number, height: number): Line[] {
@@ -21,22 +36,19 @@ export function histLines(name: string, h: LatencyHist, width: number, height: n
     out.push([seg('no calls', { dim: true })]);
     return out;
   }
-  const max = Math.max(...bs.map((b) => b.count));
-  if (bs.length <= height - 1) {
-    for (const b of bs) {
-      const label = col(fmtNs(b.low), 7);
-      const cells = Math.max(1, width - 7 - 1 - 7);
-      out.push([seg(label + ' ', { dim: true }), seg(bar(b.count, max, cells).padEnd(cells), { color: 'cyan' }), seg(col(fmtRate(b.count), 7))]);
-    }
-  } else {
-    out.push([seg(`${fmtNs(bs[0]!.low)} `, { dim: true }), seg(sparkline(bs.map((b) => b.count), bs.length), { color: 'cyan' }), seg(` ${fmtNs(bs[bs.length - 1]!.high ?? bs[bs.length - 1]!.low)}`, { dim: true })]);
-  }
+  const rows = fitBuckets(bs, height - 1);
+  const max = Math.max(...rows.map((b) => b.count));
+  const cells = Math.max(1, width - 7 - 1 - 7);
+  for (const b of rows) out.push([seg(col(fmtNs(b.low), 7) + ' ', { dim: true }), seg(bar(b.count, max, cells).padEnd(cells), { color: 'cyan' }), seg(col(fmtRate(b.count), 7))]);
   return out;
 }
 
 export function vfsLines(s: UiState, width: number, height: number): Line[] {
   const v = s.shown?.vfs;
   if (!v) return waitingLines(s.shown, 'vfs');
+  // Why the better attach points were not used (the ladder), on the last line when there is room.
+  const why = s.shown?.sources.find((x) => x.panels.includes('vfs'))?.message;
+  if (why && height >= 4) return [...vfsLines({ ...s, shown: { ...s.shown!, sources: [] } }, width, height - 1).slice(0, height - 1), [seg(why, { dim: true })]];
   if (width >= 64) {
     const half = Math.floor((width - 2) / 2);
     const r = histLines('read', v.read, half, height);
@@ -54,5 +66,5 @@ export function vfsLines(s: UiState, width: number, height: number): Line[] {
 }
 
 export function vfsTitle(s: UiState): string {
-  return s.shown?.vfs?.attachPoint ? `at ${s.shown.vfs.attachPoint}` : '';
+  return s.shown?.vfs ? `last 10 s${s.shown.vfs.attachPoint ? ` · ${s.shown.vfs.attachPoint}` : ''}` : '';
 }

@@ -1,0 +1,101 @@
+/**
+ * Live source for the stacks panel: the cpu-profile probe (bpftrace profile:hz:99). It prints
+ * @samples each second and the stacks only when stopped, so the feed restarts it on a schedule
+ * (LiveSourceDef.rotate): each stopped run hands over its stacks, folded here and added up since
+ * the start (or the last reset).
+ */
+import { foldStackMap } from '../../../parsers/bpftrace-stacks.js';
+import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
+import type { StacksView } from '../live-types.js';
+import type { LiveSource, LiveSourceDef, SourceOutput } from './types.js';
+
+/** Distinct stacks kept; samples of further ones are added to one line that says so. */
+export const MAX_STACKS = 20_000;
+const OVERFLOW = '[more distinct stacks than ctrscope keeps]';
+
+interface RunState {
+  parser: BpftraceJsonParser;
+  stacksSeq: number;
+  samplesSeq: number;
+  /** (time, @samples) of the last two prints, for the rate. */
+  last: Array<[number, number]>;
+}
+
+class StacksSource implements LiveSource {
+  private readonly runs = new Map<number, RunState>();
+  private folded = new Map<string, number>();
+  private samples = 0;
+  private sorted: Array<[string, number]> | null = null;
+  private rate = 0;
+  private lost = 0;
+  private unrecognized = 0;
+
+  private state(run: number): RunState {
+    let r = this.runs.get(run);
+    if (!r) this.runs.set(run, (r = { parser: new BpftraceJsonParser(0), stacksSeq: -1, samplesSeq: -1, last: [] }));
+    return r;
+  }
+
+  runStarted(run: number): void {
+    this.state(run);
+  }
+
+  line(text: string, t: number, run = 0): void {
+    const r = this.state(run);
+    r.parser.line(text);
+    const maps = r.parser.result().maps;
+    const s = maps.get('@samples');
+    if (s && s.seq !== r.samplesSeq && typeof s.value === 'number') {
+      r.samplesSeq = s.seq;
+      r.last = [...r.last.slice(-1), [t, s.value]];
+      if (r.last.length === 2 && r.last[1]![0] > r.last[0]![0]) this.rate = Math.max(0, r.last[1]![1] - r.last[0]![1]) / ((r.last[1]![0] - r.last[0]![0]) / 1000);
+    }
+    const st = maps.get('@stacks');
+    if (st && st.seq !== r.stacksSeq) {
+      r.stacksSeq = st.seq;
+      const f = foldStackMap(st.value, ['kstack', 'ustack', 'text']);
+      for (const [stack, n] of f.stacks) {
+        const key = this.folded.has(stack) || this.folded.size < MAX_STACKS ? stack : OVERFLOW;
+        this.folded.set(key, (this.folded.get(key) ?? 0) + n);
+      }
+      this.samples += f.total;
+      this.sorted = null;
+    }
+  }
+
+  runEnded(run: number): void {
+    const r = this.runs.get(run);
+    if (!r) return;
+    this.lost += r.parser.result().lostEvents;
+    this.unrecognized += r.parser.result().unrecognized;
+    this.runs.delete(run);
+  }
+
+  reset(): void {
+    this.folded = new Map();
+    this.samples = 0;
+    this.sorted = null;
+  }
+
+  output(): SourceOutput {
+    let lost = this.lost;
+    let unrecognized = this.unrecognized;
+    for (const r of this.runs.values()) {
+      lost += r.parser.result().lostEvents;
+      unrecognized += r.parser.result().unrecognized;
+    }
+    // The same array while nothing changed: the flame view memoizes its tree on it.
+    this.sorted ??= [...this.folded].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const stacks: StacksView | undefined = this.samples > 0 || this.runs.size > 0 ? { folded: this.sorted, samples: this.samples } : undefined;
+    return { eventsPerSec: this.rate, lost, unrecognized, stacks };
+  }
+}
+
+export const stacksSource: LiveSourceDef = {
+  id: 'stacks',
+  probe: 'cpu-profile',
+  panels: ['stacks'],
+  // The first stacks after 3 s, then a fresh window every 10 s.
+  rotate: { firstMs: 3000, everyMs: 10_000 },
+  create: () => new StacksSource(),
+};
