@@ -177,6 +177,21 @@ describe('malformed input never throws', () => {
     }
     expect(p.result().lines).toBe(lines.length * 4);
   });
+
+  it('a line read in place never looks past its ends (cut lines between whole ones)', () => {
+    const lines = bytes('containerd-stderr-tt-T-C-w.txt.gz').toString('utf8').split('\n').slice(0, 3000);
+    const pad = '[pid 1] 00:00:00.000000 read(3, "xyz", 10) = 3 <0.000001>\n';
+    const alone = new StraceParser();
+    const inPlace = new StraceParser();
+    let x = 5;
+    const rnd = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0), x % Math.max(n, 1));
+    for (const l of lines) {
+      const cut = l.slice(0, rnd(l.length + 1));
+      alone.line(cut);
+      inPlace.lineSpan(pad + cut + '\n' + pad, pad.length, pad.length + cut.length);
+    }
+    expect(JSON.stringify(inPlace.result())).toBe(JSON.stringify(alone.result()));
+  });
 });
 
 // Hand-written lines (marked): edge cases none of the captures shows. Each mimics what strace
