@@ -3,8 +3,11 @@
  * ($1, str($2), ...) enter the program text; the values travel as bpftrace arguments. The text
  * therefore depends on how many targets there are, never on what a person typed.
  */
-import type { TargetSelection } from './types.js';
+import type { ProbeContext, TargetSelection } from './types.js';
 import { SHIM_COMM } from '../src/targets/discover.js';
+import { cgroupIdOf, pidsInCgroupOf } from '../src/host/cgroup.js';
+import { comm, listPids } from '../src/targets/procfs.js';
+import { ownTree } from '../src/targets/resolve.js';
 
 export interface Predicate {
   /** e.g. `pid == $1 || comm == str($2)` */
@@ -15,9 +18,12 @@ export interface Predicate {
 
 export const MAX_TARGET_ARGS = 64;
 
-/** pids: validated process ids; comms: validated command names. */
-export function targetPredicate(sel: TargetSelection, containerdPids: number[], containerPids: number[] = []): Predicate {
-  const pids = sel.defaultTargets ? containerdPids : [...sel.pids, ...containerPids];
+/**
+ * pids: validated process ids; comms: validated command names; cgroupIds: v2 cgroup ids of
+ * containers (a container's processes, including those it starts later).
+ */
+export function targetPredicate(sel: TargetSelection, containerdPids: number[], containerPids: number[] = [], cgroupIds: number[] = []): Predicate {
+  const pids = sel.defaultTargets ? containerdPids : [...new Set([...sel.pids, ...containerPids])];
   const comms = sel.defaultTargets ? [SHIM_COMM] : sel.comms;
   const args: string[] = [];
   const terms: string[] = [];
@@ -29,20 +35,75 @@ export function targetPredicate(sel: TargetSelection, containerdPids: number[], 
     args.push(c);
     terms.push(`comm == str($${args.length})`);
   }
+  for (const id of sel.defaultTargets ? [] : cgroupIds) {
+    args.push(String(id));
+    terms.push(`cgroup == $${args.length}`);
+  }
   if (args.length > MAX_TARGET_ARGS) throw new RangeError(`at most ${MAX_TARGET_ARGS} targets`);
   // No target at all would trace the whole host: match nothing instead (pid 0 is the idle task).
   return { text: terms.length ? terms.join(' || ') : 'pid == 0 && pid == 1', args };
 }
 
-/** Replaces the predicate on the line marked `// ctrscope:filter` in a .bt program. */
+/**
+ * Sets the predicate on each line marked `// ctrscope:filter` in a .bt program (the whole line
+ * becomes `/PREDICATE/`), and on each line marked `// ctrscope:filter-group`, where only the first
+ * parenthesised group holds the targets: `/(pid == $1 || comm == str($2)) || @parent[pid]/`
+ * keeps `|| @parent[pid]`. Either way the shipped file stays runnable as it is.
+ */
 export function withPredicate(program: string, pred: Predicate): string {
   const lines = program.split('\n');
   let n = 0;
   const out = lines.map((l) => {
-    if (!l.includes('// ctrscope:filter')) return l;
+    const at = l.indexOf('// ctrscope:filter');
+    if (at === -1) return l;
     n++;
+    if (l.startsWith('// ctrscope:filter-group', at)) return replaceFirstGroup(l, at, pred.text);
     return `/${pred.text}/ // ctrscope:filter`;
   });
   if (n === 0) throw new Error('program has no ctrscope:filter line');
   return out.join('\n');
+}
+
+/** Replaces the inside of the first (...) group before `end` in line; throws when there is none. */
+function replaceFirstGroup(line: string, end: number, text: string): string {
+  const open = line.indexOf('(');
+  let depth = 0;
+  for (let i = open; open !== -1 && i < end; i++) {
+    if (line[i] === '(') depth++;
+    else if (line[i] === ')' && --depth === 0) return `${line.slice(0, open + 1)}${text}${line.slice(i)}`;
+  }
+  throw new Error('ctrscope:filter-group line has no (...) group');
+}
+
+/**
+ * The predicate for a probe context: --container targets by their v2 cgroup id when they have one
+ * (new processes in the container are then followed), else by the pids in their cgroup.
+ */
+export function contextPredicate(ctx: ProbeContext): Predicate {
+  const containers = ctx.targets.filter((t) => t.role === 'container' && ctx.selection.containers.includes(t.id ?? ''));
+  const cgroups: number[] = [];
+  const pids: number[] = [];
+  for (const c of containers) {
+    const id = cgroupIdOf(c.pid);
+    if (id !== null) cgroups.push(id);
+    else pids.push(...pidsInCgroupOf(c.pid));
+  }
+  return targetPredicate(ctx.selection, ctx.host.containerd.map((t) => t.pid), pids, cgroups);
+}
+
+/**
+ * Every pid a pid-list tracer (perf, strace) should attach to for a context, without duplicates:
+ * the resolved targets, each --container's processes, and the processes whose comm is a --comm now.
+ */
+export function contextPids(ctx: ProbeContext): number[] {
+  const out = new Set<number>();
+  if (ctx.selection.comms.length) {
+    const own = ownTree();
+    for (const pid of listPids()) if (!own.has(pid) && ctx.selection.comms.includes(comm(pid) ?? '')) out.add(pid);
+  }
+  for (const t of ctx.targets) {
+    if (t.role === 'container' && ctx.selection.containers.includes(t.id ?? '')) for (const p of pidsInCgroupOf(t.pid)) out.add(p);
+    else out.add(t.pid);
+  }
+  return [...out];
 }

@@ -1,6 +1,7 @@
 /** What every probe in the catalog declares: its parameters (zod), how to run it, how to read it. */
 import type { z } from 'zod';
 import type { HostTargets, Target } from '../src/targets/discover.js';
+import type { KernelFeatures } from '../src/host/features.js';
 
 export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics';
 
@@ -19,16 +20,29 @@ export interface SkippedAttach {
   why: string;
 }
 
+/** Which parser reads a tracer's stdout. */
+export type ParserKind = 'bpftrace-json' | 'perf-stat' | 'perf-script' | 'strace' | 'strace-summary';
+
 /** One process to start: its argv (no shell) and how its stdout is read. */
 export interface TracerPlan {
   backend: Backend;
   attachPoint: string;
   skipped: SkippedAttach[];
   argv: string[];
-  /** Which parser reads stdout. */
-  parser: 'bpftrace-json' | 'perf-stat' | 'perf-script' | 'strace';
+  /** Which parser reads the tracer's output. */
+  parser: ParserKind;
+  /** Where the tracer writes what the parser reads (default stdout). strace writes to stderr: its -o cannot open the socket our stdout is. */
+  stream?: 'stdout' | 'stderr';
   /** A line to show before starting (cost warnings). */
   warning?: string;
+  /** Extra environment for the tracer. */
+  env?: Record<string, string>;
+  /** The next rung of an attach ladder: started when this tracer exits before it attached. */
+  fallback?: TracerPlan;
+  /** The processes this tracer attaches to by pid (perf stat -p): its counts belong to them. */
+  pids?: number[];
+  /** How long to wait after SIGINT for the final output (bpftrace symbolizing stacks) before SIGTERM. */
+  stopGraceMs?: number;
 }
 
 export interface ProbeContext {
@@ -36,6 +50,8 @@ export interface ProbeContext {
   selection: TargetSelection;
   /** Resolved targets at start (containerd, shims, explicit pids). */
   targets: Target[];
+  /** What the kernel can do; when absent, plans read it from files (src/host/features.ts). */
+  features?: KernelFeatures;
 }
 
 /** The JSON a one-shot run prints; probe-specific fields are added beside these. */
@@ -59,4 +75,11 @@ export interface ProbeDefinition<P = Record<string, unknown>> {
   /** Probe-specific options, validated at the boundary. */
   params: z.ZodType<P>;
   plan(ctx: ProbeContext, params: P): TracerPlan;
+  /**
+   * A tracer for a target that appeared while running, for backends that take a fixed pid list
+   * (perf stat). Absent when the tracer follows new targets itself (bpftrace by comm, strace -f).
+   */
+  follow?(target: Target, ctx: ProbeContext, params: P): TracerPlan | null;
+  /** Aggregated in the kernel and cheap: part of the overhead benchmark's default set. */
+  inKernel: boolean;
 }

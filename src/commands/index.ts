@@ -6,6 +6,8 @@ import { registerLive } from './live.js';
 import { registerReplay } from './replay.js';
 import { registerCollapse } from './collapse.js';
 import { registerReport } from './report.js';
+import { registerDoctor } from './doctor.js';
+import { registerProbes } from './probes.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerReplay(program);
   registerCollapse(program);
   registerReport(program);
+  registerDoctor(program);
+  registerProbes(program);
 }

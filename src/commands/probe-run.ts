@@ -5,13 +5,14 @@ import type { TargetSelection } from '../../probes/types.js';
 import { usageError } from '../errors.js';
 import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema } from '../validate.js';
 import { runOneShot } from '../session/one-shot.js';
+import { probeParams, type ProbeFlags } from '../../probes/params.js';
 import { runLiveCommand } from './live.js';
 import { NATIVE_PROBES, nativeProbeNames } from '../../probes/native/index.js';
 import { runNativeProbe, type NativeFlags } from '../../probes/native/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
-export interface RootOptions extends Omit<NativeFlags, 'duration'> {
+export interface RootOptions extends Omit<NativeFlags, 'duration'>, ProbeFlags {
   probe?: string;
   duration: string;
   pid?: string[];
@@ -45,6 +46,8 @@ export function registerProbeRun(program: Command): void {
     .option('--count <n>', 'container-start: how many containers to start')
     .option('--watch', 'container-start: follow real container starts instead of starting any')
     .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
+    .option('--backend <name>', 'syscall-count: bpftrace (default, in the kernel) or strace (strace -c; slows the targets)')
+    .option('--syscalls <list>', 'syscall-trace: trace only these syscalls, e.g. openat,read,write')
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
       if (!o.probe) {
@@ -60,7 +63,7 @@ export function registerProbeRun(program: Command): void {
       if (!probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')}`);
       const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       const selection = targetSelection(o);
-      const params = parseOption(probe.params, {}, `--probe ${probe.name}`);
+      const params = probeParams(probe, { backend: o.backend, syscalls: o.syscalls });
       process.exitCode = await runOneShot({ probe, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output: o.output, force: !!o.force });
     });
 }

@@ -8,3 +8,8 @@ export function syscallNamer(arch: string = process.arch): (nr: number) => strin
   const table = TABLES[arch];
   return (nr) => table?.[nr] ?? `syscall_${nr}`;
 }
+
+/** Every syscall name of `arch` (empty when ctrscope has no table for it). */
+export function syscallNames(arch: string = process.arch): Set<string> {
+  return new Set(Object.values(TABLES[arch] ?? {}));
+}

@@ -1,18 +1,24 @@
 /**
- * A one-shot probe run: check the host, find the targets, start the tracer, read it while it runs,
- * stop it after the duration (or on Ctrl-C), then print one result.
+ * A one-shot probe run: check the host, find the targets, start the probe's tracer (walking down
+ * its attach ladder when a rung fails to attach), start more tracers for targets that appear when
+ * the backend takes a fixed pid list, read them while they run, stop them after the duration (or
+ * on Ctrl-C), then print one result.
  */
-import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
-import type { ProbeDefinition, ProbeReport, TargetSelection } from '../../probes/types.js';
+import type { ProbeContext, ProbeDefinition, ProbeReport, SkippedAttach, TargetSelection, TracerPlan } from '../../probes/types.js';
+import { contextPids } from '../../probes/filter.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
-import { Tracer } from '../runner/tracer.js';
+import { detectKernel } from '../host/features.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
-import { discover } from '../targets/discover.js';
+import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
+import { comm } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
+import { TargetWatch } from '../targets/watch.js';
 import { SUMMARIES } from '../summaries/index.js';
+import type { Summary, SummaryInput } from '../summaries/types.js';
 import { Progress } from '../output/progress.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
+import { ProbeTracer } from './probe-tracer.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -24,114 +30,209 @@ export interface OneShotOptions {
   force: boolean;
 }
 
+/** At most this many extra per-target tracers (perf stat -p) at once. */
+const MAX_FOLLOWERS = 32;
+
+const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
+
+async function prepare(plan: TracerPlan): Promise<void> {
+  requireTool(plan.argv[0]!);
+  if (plan.backend === 'bpftrace') await ensureTracefs(say);
+}
+
 export async function runOneShot(o: OneShotOptions): Promise<number> {
-  const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
   requireRoot(`--probe ${o.probe.name}`);
   requireTool('setpriv');
   if (o.output) checkOutputPath(o.output, o.force);
+  const summary = SUMMARIES[o.probe.name];
+  if (!summary) throw new CtrscopeError('internal', `probe ${o.probe.name} has no summary`);
   const host = discover();
   const resolved = resolveTargets(o.selection, host);
   clearTheWay(resolved.map((t) => t.pid), say);
-  const plan = o.probe.plan({ host, selection: o.selection, targets: resolved }, o.params);
-  requireTool(plan.argv[0]!);
-  if (plan.backend === 'bpftrace') await ensureTracefs(say);
+  const ctx: ProbeContext = { host, selection: o.selection, targets: resolved, features: await detectKernel() };
+  const plan = o.probe.plan(ctx, o.params);
+  await prepare(plan);
   if (plan.warning) say(plan.warning);
   for (const s of plan.skipped) say(`not using ${s.attachPoint}: ${s.why}`);
 
-  const summary = SUMMARIES[o.probe.name];
-  if (!summary) throw new CtrscopeError('internal', `probe ${o.probe.name} has no summary`);
-  const parser = new BpftraceJsonParser();
-  const tracer = new Tracer({ label: plan.backend, argv: plan.argv });
-  let attachedAt = 0;
-  let stoppedAt = 0;
-  const progress = new Progress(o.probe.name, o.durationSeconds, () => {
-    try {
-      return summary.fields({ bpftrace: parser.result(), host }).events;
-    } catch {
-      return 0;
-    }
-  });
-  let resolveAttached!: () => void;
-  const attached = new Promise<void>((r) => (resolveAttached = r));
-  tracer.start({
-    onStdoutLine: (l) => {
-      parser.line(l);
-      if (!attachedAt && parser.result().attachedProbes !== null) {
-        attachedAt = Date.now();
-        resolveAttached();
-      }
-    },
-  });
-
-  // Ctrl-C and SIGTERM end the run early; the result is still printed.
-  let interrupted = false;
-  let wake: () => void = () => undefined;
-  const onSignal = () => {
-    interrupted = true;
-    wake();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const exitedEarly = tracer.wait().then(() => 'exited' as const);
-    const first = await Promise.race([attached.then(() => 'attached' as const), exitedEarly, new Promise<'signal'>((r) => (wake = () => r('signal')))]);
-    if (first === 'exited') throw tracerFailed(plan.argv[0]!, tracer);
-    if (first === 'attached') {
-      progress.start();
-      const ended = await Promise.race([
-        sleep(o.durationSeconds * 1000).then(() => 'done' as const),
-        exitedEarly,
-        new Promise<'signal'>((r) => (wake = () => r('signal'))),
-      ]);
-      progress.stop();
-      if (ended === 'exited') throw tracerFailed(plan.argv[0]!, tracer);
-    }
-    stoppedAt = Date.now();
-    await tracer.stop();
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    if (!tracer.exited) await tracer.stop();
-  }
-
-  const result = parser.result();
-  const { fields, targets } = summary.fields({ bpftrace: result, host: discoverKeepingExited(host) });
-  const warnings: string[] = [];
-  if (result.lostEvents) warnings.push(`${result.lostEvents} events lost by bpftrace`);
-  if (result.unrecognized) warnings.push(`${result.unrecognized} lines of bpftrace output not understood`);
-  const report: ProbeReport = {
-    probe: o.probe.name,
-    backend: plan.backend,
-    attachPoint: plan.attachPoint,
-    skipped: plan.skipped,
-    durationSeconds: attachedAt ? Math.round((stoppedAt - attachedAt) / 10) / 100 : 0,
-    targets,
-    lostEvents: result.lostEvents,
-    warnings,
-    ...fields,
-  };
+  const run = new Run(o, ctx, summary);
+  const interrupted = await run.go(plan);
+  const report = run.report();
   if (interrupted) say('interrupted: result covers the time until Ctrl-C');
   const text = o.json ? JSON.stringify(report, null, 2) + '\n' : summary.render(report as never);
-  if (o.output) {
+  if (o.output && summary.outputFile) {
+    writeFileAtomic(o.output, summary.outputFile(report as never), o.force);
+    say(`wrote ${o.output}`);
+    process.stdout.write(text);
+  } else if (o.output) {
     writeFileAtomic(o.output, text, o.force);
     say(`wrote ${o.output}`);
   } else process.stdout.write(text);
-  for (const w of warnings) say(`warning: ${w}`);
+  for (const w of report.warnings ?? []) say(`warning: ${w}`);
   return 0;
 }
 
+/** The tracers of one run and what they saw. */
+class Run {
+  private main!: ProbeTracer;
+  private readonly followers: ProbeTracer[] = [];
+  private readonly skipped: SkippedAttach[] = [];
+  private readonly followed = new Set<number>();
+  private followRefused = 0;
+  private watch?: TargetWatch;
+  private wake: () => void = () => undefined;
+  private interrupted = false;
+
+  constructor(
+    private readonly o: OneShotOptions,
+    private readonly ctx: ProbeContext,
+    private readonly summary: Summary<any>,
+  ) {}
+
+  /** Runs until the duration ends or a signal comes; returns true when interrupted. */
+  async go(plan: TracerPlan): Promise<boolean> {
+    this.skipped.push(...plan.skipped);
+    const onSignal = () => {
+      this.interrupted = true;
+      this.wake();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const progress = new Progress(this.o.probe.name, this.o.durationSeconds, () => this.events());
+    try {
+      let current: TracerPlan | undefined = plan;
+      while (current) {
+        this.main = new ProbeTracer(current);
+        this.main.start();
+        const outcome = await this.attachThenRun(progress);
+        progress.stop();
+        if (outcome !== 'exited') break;
+        // Exited on its own before printing data: a rung that could not attach. Try the next one.
+        const why = this.main.failure();
+        if (!this.main.producedData && current.fallback) {
+          this.skipped.push({ attachPoint: current.attachPoint, why });
+          say(`${current.attachPoint} did not attach (${why}); trying ${current.fallback.attachPoint}`);
+          current = current.fallback;
+          await prepare(current);
+          continue;
+        }
+        throw new CtrscopeError('tracer', `${current.argv[0]} stopped before the run ended: ${why}`);
+      }
+    } finally {
+      progress.stop();
+      this.watch?.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await Promise.all([this.main, ...this.followers].filter(Boolean).map((t) => t.stop()));
+    }
+    return this.interrupted;
+  }
+
+  private signalled(): Promise<'signal'> {
+    if (this.interrupted) return Promise.resolve('signal');
+    return new Promise((r) => (this.wake = () => r('signal')));
+  }
+
+  private async attachThenRun(progress: Progress): Promise<'done' | 'signal' | 'exited'> {
+    const exited = this.main.tracer.wait().then(() => 'exited' as const);
+    const first = await Promise.race([this.main.attached().then(() => 'attached' as const), exited, this.signalled()]);
+    if (first !== 'attached') return first;
+    this.startFollowing();
+    progress.start();
+    return Promise.race([sleep(this.o.durationSeconds * 1000).then(() => 'done' as const), exited, this.signalled()]);
+  }
+
+  /** Per-target tracers for every other target now, and for shims that start while running. */
+  private startFollowing(): void {
+    const follow = this.o.probe.follow;
+    if (!follow || this.watch) return;
+    for (const p of this.main.plan.pids ?? []) this.followed.add(p);
+    for (const pid of contextPids(this.ctx)) this.addFollower(pid);
+    if (this.o.selection.defaultTargets) {
+      this.watch = new TargetWatch(this.ctx.host, [], (e) => {
+        if (e.kind === 'shim-started') this.addFollower(e.target.pid, e.target);
+      }).start();
+    }
+  }
+
+  private addFollower(pid: number, target?: Target): void {
+    if (this.followed.has(pid)) return;
+    this.followed.add(pid);
+    if (this.followers.filter((f) => !f.tracer.exited).length >= MAX_FOLLOWERS) {
+      this.followRefused++;
+      return;
+    }
+    const t: Target = target ?? { pid, comm: comm(pid) ?? '?', role: roleOf(pid, comm(pid) ?? '', this.ctx.host) };
+    const plan = this.o.probe.follow!(t, this.ctx, this.o.params);
+    if (!plan) return;
+    const f = new ProbeTracer(plan);
+    this.followers.push(f);
+    f.start();
+  }
+
+  private input(host: HostTargets = this.ctx.host): SummaryInput {
+    const input: SummaryInput = { host, targets: this.ctx.targets };
+    const r = this.main.result();
+    if (r.kind === 'bpftrace-json') input.bpftrace = r.result;
+    else if (r.kind === 'strace') input.strace = r.result;
+    else if (r.kind === 'strace-summary') input.straceSummary = r.result;
+    const perf = [this.main, ...this.followers].filter((t) => t.plan.parser === 'perf-stat');
+    if (perf.length) {
+      input.perf = perf.map((t) => {
+        const pid = t.plan.pids?.[0] ?? 0;
+        const c = comm(pid) ?? this.ctx.targets.find((x) => x.pid === pid)?.comm ?? '?';
+        const res = t.result();
+        const x = t.tracer.exited;
+        // perf that ended with an error and counted nothing: the process was gone or not traceable.
+        const failed = x && x.endedBy === 'self' && !t.producedData ? t.failure() : undefined;
+        return { pid, comm: c, role: roleOf(pid, c, host), result: res.kind === 'perf-stat' ? res.result : (undefined as never), failed };
+      });
+    }
+    return input;
+  }
+
+  private events(): number {
+    try {
+      const i = this.input();
+      return this.summary.events ? this.summary.events(i) : this.summary.fields(i).events;
+    } catch {
+      return 0;
+    }
+  }
+
+  report(): ProbeReport {
+    const input = this.input(discoverKeepingExited(this.ctx.host));
+    const { fields, targets } = this.summary.fields(input);
+    const warnings: string[] = [];
+    const lost = input.bpftrace?.lostEvents ?? 0;
+    if (lost) warnings.push(`${lost} events lost by bpftrace`);
+    const unrecognized = input.bpftrace?.unrecognized ?? input.strace?.unrecognized ?? input.straceSummary?.unrecognized ?? 0;
+    if (unrecognized) warnings.push(`${unrecognized} lines of ${this.main.plan.backend} output not understood`);
+    const dropped = [this.main, ...this.followers].reduce((a, t) => a + (t.tracer.exited?.droppedLines ?? 0), 0);
+    if (dropped) warnings.push(`${dropped} lines of tracer output dropped (ctrscope fell behind)`);
+    const failed = (input.perf ?? []).filter((p) => p.failed).length;
+    if (failed) warnings.push(`${failed} target processes exited before perf could count them`);
+    if (this.followRefused) warnings.push(`${this.followRefused} targets not counted: at most ${MAX_FOLLOWERS} per-target tracers run at once`);
+    return {
+      probe: this.o.probe.name,
+      backend: this.main.plan.backend,
+      attachPoint: this.main.plan.attachPoint,
+      skipped: this.skipped,
+      durationSeconds: Math.round(this.main.attachedSeconds * 100) / 100,
+      targets,
+      lostEvents: lost,
+      warnings,
+      ...fields,
+    };
+  }
+}
+
 /** Discovery at the end of a run, merged with what was seen at its start (shims that left keep their role). */
-function discoverKeepingExited(start: ReturnType<typeof discover>): ReturnType<typeof discover> {
+function discoverKeepingExited(start: HostTargets): HostTargets {
   const now = discover();
   const merge = <T extends { pid: number }>(a: T[], b: T[]) => [...a, ...b.filter((x) => !a.some((y) => y.pid === x.pid))];
   return { containerd: merge(now.containerd, start.containerd), shims: merge(now.shims, start.shims), containers: merge(now.containers, start.containers) };
 }
 
-function tracerFailed(tool: string, t: Tracer): CtrscopeError {
-  const tail = (t.exited?.stderrTail ?? []).filter((l) => l.trim() && !/RLIMIT_MEMLOCK/.test(l));
-  const last = tail.slice(-2).join(' / ').slice(0, 300) || `exit code ${t.exited?.code ?? t.exited?.signal}`;
-  return new CtrscopeError('tracer', `${tool} stopped before the run ended: ${last}`);
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// Unref'd: after Ctrl-C the pending timer must not keep ctrscope alive (the tracers keep the loop busy while they run).
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,27 +1,32 @@
-import { reduceSyscallMaps, type SyscallRow } from '../aggregate/syscalls.js';
+import { reduceSyscallMaps, sortRows, type SyscallRow } from '../aggregate/syscalls.js';
 import { syscallNamer } from '../host/syscalls.js';
-import { roleOf } from '../targets/discover.js';
-import { fmtInt, fmtSeconds, renderTable } from '../output/table.js';
-import type { Summary } from './types.js';
-
-type Counts = Record<string, number>;
-const mapValue = (m: { value: unknown } | undefined): Counts => (m && typeof m.value === 'object' && m.value !== null ? (m.value as Counts) : {});
+import { fmtInt, renderTable } from '../output/table.js';
+import { mapCounts, syscallTable, targetsSeen } from './common.js';
+import type { Summary, SummaryInput } from './types.js';
 
 export interface SyscallCountFields extends Record<string, unknown> {
   syscalls: SyscallRow[];
+  /** Per process (bpftrace backend only: strace -c sums every traced process). */
   processes: Array<{ pid: number; comm: string; role: string; calls: number; errors: number; seconds: number }>;
 }
 
+/** strace -c's table (the native personality's) as syscall rows. */
+function fromStraceSummary(input: SummaryInput): SyscallRow[] {
+  const table = input.straceSummary?.tables.find((t) => t.mode === null) ?? input.straceSummary?.tables[0];
+  return sortRows((table?.rows ?? []).map((r) => ({ syscall: r.syscall, calls: r.calls, errors: r.errors, seconds: r.seconds ?? 0 })));
+}
+
 export const syscallCountSummary: Summary<SyscallCountFields> = {
-  fields({ bpftrace, host }) {
-    const maps = bpftrace?.maps;
-    const t = reduceSyscallMaps(mapValue(maps?.get('@calls')), mapValue(maps?.get('@errors')), mapValue(maps?.get('@ns')), syscallNamer());
-    const processes = t.processes.map((p) => ({ pid: p.pid, comm: p.comm, role: roleOf(p.pid, p.comm, host), calls: p.calls, errors: p.errors, seconds: p.seconds }));
-    const seen = new Set(processes.map((p) => p.pid));
-    const targets = [
-      ...host.containerd.filter((c) => !seen.has(c.pid)).map((c) => ({ pid: c.pid, comm: c.comm, role: 'containerd' })),
-      ...processes.map(({ pid, comm, role }) => ({ pid, comm, role })),
-    ];
+  fields(input) {
+    const { bpftrace, host } = input;
+    if (input.straceSummary && !bpftrace) {
+      const syscalls = fromStraceSummary(input);
+      return { fields: { syscalls, processes: [] }, targets: targetsSeen(host, [], input.targets), events: syscalls.reduce((a, s) => a + s.calls, 0) };
+    }
+    const t = reduceSyscallMaps(mapCounts(bpftrace, '@calls'), mapCounts(bpftrace, '@errors'), mapCounts(bpftrace, '@ns'), syscallNamer());
+    const targets = targetsSeen(host, t.processes, input.targets);
+    const role = new Map(targets.map((x) => [x.pid, x.role]));
+    const processes = t.processes.map((p) => ({ pid: p.pid, comm: p.comm, role: role.get(p.pid) ?? 'other', calls: p.calls, errors: p.errors, seconds: p.seconds }));
     return { fields: { syscalls: t.syscalls, processes }, targets, events: t.totalCalls };
   },
   render(r) {
@@ -34,15 +39,9 @@ export const syscallCountSummary: Summary<SyscallCountFields> = {
       byRole.set(p.role, e);
     }
     const roles = [...byRole].map(([role, e]) => `${role} ${e.n} (${fmtInt(e.calls)} calls)`).join(', ');
-    const head = `syscall-count: ${fmtInt(total)} syscalls in ${r.durationSeconds.toFixed(1)} s from ${r.processes.length} processes: ${roles || 'none'}\n` +
-      `backend ${r.backend}, attached at ${r.attachPoint}\n\n`;
-    const table = renderTable(r.syscalls, [
-      { title: 'SYSCALL', get: (s) => s.syscall, align: 'left' },
-      { title: 'CALLS', get: (s) => fmtInt(s.calls) },
-      { title: 'ERRORS', get: (s) => fmtInt(s.errors) },
-      { title: 'SECONDS', get: (s) => fmtSeconds(s.seconds) },
-      { title: 'AVG_US', get: (s) => (s.calls ? ((s.seconds / s.calls) * 1e6).toFixed(1) : '-') },
-    ]);
+    const who = r.backend === 'strace' ? 'from the traced processes and their children (strace -c sums them all)' : `from ${r.processes.length} processes: ${roles || 'none'}`;
+    const head = `syscall-count: ${fmtInt(total)} syscalls in ${r.durationSeconds.toFixed(1)} s ${who}\n` + `backend ${r.backend}, attached at ${r.attachPoint}\n\n`;
+    const table = syscallTable(r.syscalls);
     return head + table;
   },
 };

@@ -1,0 +1,125 @@
+/** Probe plans: target predicates, the vfs-latency ladder, argv shapes, and flag validation. Pure. */
+import { describe, expect, it } from 'vitest';
+import { targetPredicate, withPredicate } from '../../probes/filter.js';
+import { chooseRungs, VFS_LADDER, vfsLatency } from '../../probes/vfs-latency.js';
+import { PROBES } from '../../probes/index.js';
+import { probeParams } from '../../probes/params.js';
+import { syscallListSchema } from '../../probes/syscall-trace.js';
+import type { ProbeContext, TracerPlan } from '../../probes/types.js';
+import type { Feature, KernelFeatures } from '../../src/host/features.js';
+import type { CtrscopeError } from '../../src/errors.js';
+
+const yes = (detail = 'yes'): Feature => ({ ok: true, detail });
+const no = (detail = 'no'): Feature => ({ ok: false, detail });
+
+function features(over: Partial<KernelFeatures> = {}): KernelFeatures {
+  return {
+    tracefs: { ...yes(), path: '/sys/kernel/tracing' },
+    debugfs: yes(),
+    kprobes: yes(),
+    vfsKprobes: yes(),
+    kfunc: yes(),
+    tracepoints: yes(),
+    uprobes: yes(),
+    btf: yes(),
+    hwCounters: yes(),
+    perfEventParanoid: { ...yes(), value: 2 },
+    lockdown: { ...yes(), mode: null },
+    ...over,
+  };
+}
+
+const ctx = (f: KernelFeatures): ProbeContext => ({
+  host: { containerd: [{ pid: 4242, comm: 'containerd', role: 'containerd' }], shims: [], containers: [] },
+  selection: { pids: [], comms: [], containers: [], defaultTargets: true },
+  targets: [{ pid: 4242, comm: 'containerd', role: 'containerd' }],
+  features: f,
+});
+
+const chain = (p: TracerPlan | undefined): string[] => (p ? [p.attachPoint, ...chain(p.fallback)] : []);
+
+describe('vfs-latency attach ladder', () => {
+  it('picks kprobe first where kprobes work, keeping kfunc and tracepoints as fallbacks', () => {
+    const plan = vfsLatency.plan(ctx(features()), {});
+    expect(chain(plan)).toEqual(VFS_LADDER.map((r) => r.attachPoint));
+    expect(plan.attachPoint).toMatch(/^kprobe:vfs_read/);
+    expect(plan.argv.join(' ')).toContain('kprobe:vfs_read');
+    expect(plan.skipped).toEqual([]);
+  });
+  it('falls to tracepoints without kprobes and kfunc, and says why for each', () => {
+    const plan = vfsLatency.plan(ctx(features({ kprobes: no('no kprobe PMU'), vfsKprobes: no(), kfunc: no('bpftrace --info: kfunc no') })), {});
+    expect(plan.attachPoint).toMatch(/^tracepoint:syscalls/);
+    expect(plan.fallback).toBeUndefined();
+    expect(plan.skipped.map((s) => s.attachPoint)).toEqual([VFS_LADDER[0]!.attachPoint, VFS_LADDER[1]!.attachPoint]);
+    expect(plan.skipped[0]!.why).toContain('no kprobe PMU');
+    expect(plan.skipped[1]!.why).toContain('kfunc no');
+    expect(plan.argv.join(' ')).toContain('tracepoint:syscalls:sys_enter_read');
+  });
+  it('uses kfunc when kprobes are missing but trampolines work', () => {
+    const plan = vfsLatency.plan(ctx(features({ kprobes: no(), vfsKprobes: no() })), {});
+    expect(chain(plan)).toEqual([VFS_LADDER[1]!.attachPoint, VFS_LADDER[2]!.attachPoint]);
+  });
+  it('treats kfunc support nobody confirmed as unavailable', () => {
+    const { usable } = chooseRungs(VFS_LADDER, features({ kprobes: no(), kfunc: { ok: null, detail: 'unknown' } }));
+    expect(usable.map((r) => r.script)).toEqual(['vfs-latency-tracepoint']);
+  });
+  it('still plans the last rung when nothing looks usable, so bpftrace can say what is wrong', () => {
+    const plan = vfsLatency.plan(ctx(features({ kprobes: no(), kfunc: no(), tracepoints: no('no syscalls tracepoints') })), {});
+    expect(plan.attachPoint).toMatch(/^tracepoint:/);
+    expect(plan.skipped).toHaveLength(3);
+  });
+});
+
+describe('target predicates in programs', () => {
+  it('puts --container cgroup ids in positional parameters', () => {
+    const p = targetPredicate({ pids: [7], comms: [], containers: ['web'], defaultTargets: false }, [1], [], [123456]);
+    expect(p).toEqual({ text: 'pid == $1 || cgroup == $2', args: ['7', '123456'] });
+  });
+  it('replaces only the targets group of a filter-group line', () => {
+    const prog = 'x\n/(pid == $1 || comm == str($2)) || @parent[pid]/ // ctrscope:filter-group\ny';
+    expect(withPredicate(prog, { text: 'cgroup == $1', args: [] })).toBe('x\n/(cgroup == $1) || @parent[pid]/ // ctrscope:filter-group\ny');
+  });
+  it('every bpftrace probe carries the targets only as positional parameters', () => {
+    const evil = 'x") } BEGIN { system("id'; // never reaches a plan: commSchema refuses it; here the plan itself is checked
+    const c: ProbeContext = { ...ctx(features()), selection: { pids: [], comms: [evil], containers: [], defaultTargets: false }, targets: [] };
+    for (const p of Object.values(PROBES)) {
+      let plan: TracerPlan;
+      try {
+        plan = p.plan(c, p.params.parse({}));
+      } catch {
+        continue; // pid-list backends refuse a selection with no running process
+      }
+      if (plan.backend !== 'bpftrace') continue;
+      const program = plan.argv[plan.argv.indexOf('-e') + 1]!;
+      expect(program, p.name).not.toContain('system(');
+      expect(plan.argv.at(-1), p.name).toBe(evil);
+    }
+  });
+});
+
+describe('probe flags', () => {
+  it('accepts --backend strace for syscall-count and plans strace -c with a cost warning', () => {
+    const params = probeParams(PROBES['syscall-count']!, { backend: 'strace' });
+    const plan = PROBES['syscall-count']!.plan(ctx(features()), params);
+    expect(plan.argv.slice(0, 4)).toEqual(['strace', '-c', '-w', '-f']);
+    expect(plan.argv).toContain('4242');
+    expect(plan.warning).toMatch(/slower/);
+    expect(plan.stream).toBe('stderr');
+  });
+  it('refuses an unknown backend and flags a probe does not take', () => {
+    expect(() => probeParams(PROBES['syscall-count']!, { backend: 'perf' })).toThrow(/--backend/);
+    expect(() => probeParams(PROBES['vfs-latency']!, { backend: 'strace' })).toThrow(/does not apply/);
+    try {
+      probeParams(PROBES['syscall-count']!, { syscalls: 'read' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CtrscopeError).line()).toMatch(/--syscalls does not apply .*applies to: syscall-trace/);
+    }
+  });
+  it('checks --syscalls against the syscall table and passes them to strace -e trace=', () => {
+    expect(syscallListSchema.parse('openat, read,write,read')).toEqual(['openat', 'read', 'write']);
+    for (const bad of ['', 'opne', 'read;id', 'read,$(id)', 'READ']) expect(syscallListSchema.safeParse(bad).success, bad).toBe(false);
+    const plan = PROBES['syscall-trace']!.plan(ctx(features()), probeParams(PROBES['syscall-trace']!, { syscalls: 'openat,read' }));
+    expect(plan.argv).toEqual(['strace', '-tt', '-T', '-e', 'trace=openat,read', '-f', '-p', '4242']);
+  });
+});
