@@ -15,14 +15,25 @@ import { looksLikeStraceSummary } from './strace-summary.js';
 export const FORMATS = ['strace', 'strace-summary', 'perf-script', 'perf-stat', 'bpftrace-json'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** How many lines `detectFormat` wants to see (it works with fewer at the end of a short input). */
+/** How many telling lines `detectFormat` wants to see (it works with fewer at the end of a short input). */
 export const DETECT_LINES = 64;
 
-/** The format of a sample of first lines, or null when none fits. */
+/**
+ * Whether a line tells formats apart: not blank, and not one of strace's own messages, which come
+ * first on its stderr, one per process it attaches to ("strace: Process 3026 attached").
+ */
+export function isTelling(line: string): boolean {
+  return line.trim() !== '' && !line.startsWith('strace: ');
+}
+
+/** The format of the first lines of an input, or null when none fits. */
 export function detectFormat(lines: readonly string[]): Format | null {
-  const sample = lines.slice(0, DETECT_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  const body = sample.filter((l) => l.trim() !== '');
-  if (body.length === 0) return null;
+  const body = lines
+    .filter(isTelling)
+    .slice(0, DETECT_LINES)
+    .map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  // Only strace's messages so far: a trace that has not started (strace attached, then stopped).
+  if (body.length === 0) return lines.some((l) => l.startsWith('strace: ')) ? 'strace' : null;
   if (looksLikeBpftraceJson(body)) return 'bpftrace-json';
   if (looksLikeStraceSummary(body)) return 'strace-summary';
   if (looksLikePerfStat(body)) return 'perf-stat';

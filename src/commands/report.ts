@@ -6,7 +6,7 @@
  *   strace -f -tt -T -o trace.txt -p $(pgrep -xo containerd) & ... ; ctrscope report trace.txt
  */
 import { Option, type Command } from 'commander';
-import { detectFormat, DETECT_LINES, FORMATS, type Format } from '../../parsers/detect.js';
+import { detectFormat, DETECT_LINES, FORMATS, isTelling, type Format } from '../../parsers/detect.js';
 import { LineSplitter, type LineParser } from '../../parsers/lines.js';
 import { CtrscopeError } from '../errors.js';
 import { rendererFor } from '../report/index.js';
@@ -68,7 +68,11 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
   let feed = options.format === 'auto' ? null : new Feed(options.format, rendererFor(options.format), splitter);
   // Until the format is known: the first lines, kept to detect it, then replayed.
   const head: string[] = [];
-  const keep = (l: string) => head.push(l);
+  let telling = 0;
+  const keep = (l: string) => {
+    head.push(l);
+    if (isTelling(l)) telling++;
+  };
   let bytes = 0;
   const choose = (): Feed => {
     const format = detectFormat(head);
@@ -90,7 +94,7 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
         continue;
       }
       splitter.push(chunk, keep);
-      if (head.length >= DETECT_LINES || bytes >= DETECT_BYTES) feed = choose();
+      if (telling >= DETECT_LINES || bytes >= DETECT_BYTES) feed = choose();
     }
   } catch (err) {
     if (err instanceof CtrscopeError) throw err;

@@ -36,6 +36,13 @@ describe('detectFormat on samples of the other tracers', () => {
       ]),
     ).toBe('perf-script');
   });
+  it('strace on stderr: its attach messages first, however many', () => {
+    const attached = Array.from({ length: 200 }, (_, i) => `strace: Process ${1000 + i} attached`);
+    expect(detectFormat([...attached, '[pid  1000] 05:00:00.000001 close(3) = 0 <0.000002>'])).toBe('strace');
+    expect(detectFormat([...attached, '% time     seconds  usecs/call     calls    errors syscall'])).toBe('strace-summary');
+    expect(detectFormat(['strace: Process 3026 attached with 11 threads', 'strace: Process 3026 detached'])).toBe('strace');
+  });
+
   it('nothing it knows', () => {
     expect(detectFormat([])).toBeNull();
     expect(detectFormat(['', '   '])).toBeNull();

@@ -57,6 +57,16 @@ describe('ctrscope report on strace output', () => {
     expect(piped.stdout).toBe(r.stdout);
   });
 
+  // Hand-written (marked): more attach messages than the detector's sample, as strace -f prints
+  // on stderr for a process with many threads, before any trace line.
+  it('many "strace: Process N attached" lines first', async () => {
+    const attached = Array.from({ length: 300 }, (_, i) => `strace: Process ${1000 + i} attached`);
+    const input = [...attached, '[pid  1000] 05:00:00.000001 close(3) = 0 <0.000002>', '[pid  1001] 05:00:00.000002 close(4) = -1 EBADF (Bad file descriptor) <0.000003>', ''].join('\n');
+    const r = await runCli(['report', '-', '--json'], { input });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as StraceJson).syscalls).toEqual([{ syscall: 'close', calls: 2, errors: 1, seconds: 0.000005 }]);
+  });
+
   it('stderr-style capture ([pid N] prefixes) is detected and read', async () => {
     const r = await runCli(['report', inflate('containerd-stderr-tt-T-C-w.txt.gz'), '--json']);
     expect(r.code).toBe(0);
