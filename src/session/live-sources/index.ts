@@ -6,7 +6,10 @@ import { vfsSource } from './vfs.js';
 import { stacksSource } from './stacks.js';
 import { containerdLiveSource } from '../../containerd/live-source.js';
 
-export const LIVE_SOURCES: LiveSourceDef[] = [syscallsSource, vfsSource, stacksSource, containerdLiveSource];
+// containerd's metrics answer is large (about 700 KB with every gRPC method's histogram): every 2 s.
+const containerdEvery2s: LiveSourceDef = { ...containerdLiveSource, poll: containerdLiveSource.poll && { ...containerdLiveSource.poll, everyMs: 2000 } };
+
+export const LIVE_SOURCES: LiveSourceDef[] = [syscallsSource, vfsSource, stacksSource, containerdEvery2s];
 
 /** Which probe each panel is waiting for while no source feeds it. */
 export const AWAITED: Record<PanelId, string> = {

@@ -28,7 +28,7 @@ describe('live view (ink-testing-library)', () => {
     expect(f).toContain(`containerd ${snap.containerdVersion} pid ${cd.pid}`);
     for (const title of ['1 syscalls', '2 scheduler & counters', '3 VFS latency', '4 stacks', '5 events', '6 targets', '7 containerd']) expect(f).toContain(title);
     expect(f).toContain(snap.syscalls!.rows[0]!.syscall);
-    expect(f).toMatch(/waiting for probe vfs-latency/);
+    expect(f).toMatch(/waiting for probe sched/);
     expect(f.split('\n').length).toBe(31);
   });
 
