@@ -171,7 +171,7 @@ class Run {
   }
 
   private input(host: HostTargets = this.ctx.host): SummaryInput {
-    const input: SummaryInput = { host, targets: this.ctx.targets };
+    const input: SummaryInput = { host, targets: this.ctx.targets, selection: this.o.selection };
     const r = this.main.result();
     if (r.kind === 'bpftrace-json') input.bpftrace = r.result;
     else if (r.kind === 'strace') input.strace = r.result;
@@ -182,9 +182,8 @@ class Run {
         const pid = t.plan.pids?.[0] ?? 0;
         const c = comm(pid) ?? this.ctx.targets.find((x) => x.pid === pid)?.comm ?? '?';
         const res = t.result();
-        const x = t.tracer.exited;
-        // perf that ended with an error and counted nothing: the process was gone or not traceable.
-        const failed = x && x.endedBy === 'self' && !t.producedData ? t.failure() : undefined;
+        // perf that ended on its own and counted nothing: the process was gone or not traceable.
+        const failed = t.endedByItself && !t.producedData ? t.failure() : undefined;
         return { pid, comm: c, role: roleOf(pid, c, host), result: res.kind === 'perf-stat' ? res.result : (undefined as never), failed };
       });
     }

@@ -42,6 +42,7 @@ export class ProbeTracer {
   private readonly parser: AnyParser;
   attachedAt = 0;
   stoppedAt = 0;
+  private stopRequested = false;
   private attachWaiters: Array<() => void> = [];
 
   constructor(readonly plan: TracerPlan) {
@@ -97,9 +98,26 @@ export class ProbeTracer {
     return { kind: this.plan.parser, result: this.parser.result() } as ReaderResult;
   }
 
+  /**
+   * Stops the tracer: SIGINT and up to stopGraceMs for its final output, then the runner's
+   * SIGINT → SIGTERM → SIGKILL ladder. (The grace timer here is unref'd: a tracer that exits at
+   * once must not keep ctrscope waiting.)
+   */
   async stop(): Promise<void> {
     if (!this.stoppedAt) this.stoppedAt = Date.now();
-    await this.tracer.stop();
+    if (this.tracer.exited) return;
+    this.stopRequested = true;
+    await this.tracer.whenSpawned();
+    this.tracer.signal('SIGCONT');
+    this.tracer.signal('SIGINT');
+    const grace = this.plan.stopGraceMs ?? 4000;
+    const exited = await Promise.race([this.tracer.wait().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref())]);
+    if (!exited) await this.tracer.stop();
+  }
+
+  /** True when the tracer ended on its own, before we asked it to stop. */
+  get endedByItself(): boolean {
+    return !!this.tracer.exited && !this.stopRequested;
   }
 
   /** Seconds between attach and stop (0 if it never attached). */

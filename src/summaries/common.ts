@@ -1,7 +1,7 @@
 /** Small pieces the summaries share: reading bpftrace maps, naming the processes seen. */
 import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
 import { splitMapKey } from '../../parsers/bpftrace-json.js';
-import type { ProbeReport } from '../../probes/types.js';
+import type { ProbeReport, TargetSelection } from '../../probes/types.js';
 import { roleOf, type HostTargets, type Target } from '../targets/discover.js';
 import type { SyscallRow } from '../aggregate/syscalls.js';
 import { fmtInt, fmtSeconds, renderTable } from '../output/table.js';
@@ -41,13 +41,19 @@ export function perProcess(counts: Counts): Map<number, { comm: string; count: n
 
 /**
  * The report's targets: the processes seen in the data with their roles, plus the targets resolved
- * at start that the data did not show (containerd stays listed even when idle).
+ * at start that the data did not show (containerd stays listed even when idle). With only
+ * --container asked for, every process the data shows ran in those containers.
  */
-export function targetsSeen(host: HostTargets, seen: Iterable<{ pid: number; comm: string }>, start: Target[] = []): ProbeReport['targets'] {
+export function targetsSeen(host: HostTargets, seen: Iterable<{ pid: number; comm: string }>, start: Target[] = [], sel?: TargetSelection): ProbeReport['targets'] {
+  const onlyContainers = !!sel && !sel.defaultTargets && sel.containers.length > 0 && sel.pids.length === 0 && sel.comms.length === 0;
   const out = new Map<number, { pid: number; comm: string; role: string }>();
   // Shims come and go: they are listed when the data shows them.
   for (const t of start.filter((t) => t.role !== 'shim')) out.set(t.pid, { pid: t.pid, comm: t.comm, role: t.role });
-  for (const s of seen) if (!out.has(s.pid)) out.set(s.pid, { pid: s.pid, comm: s.comm, role: roleOf(s.pid, s.comm, host) });
+  for (const s of seen) {
+    if (out.has(s.pid)) continue;
+    const role = roleOf(s.pid, s.comm, host);
+    out.set(s.pid, { pid: s.pid, comm: s.comm, role: role === 'other' && onlyContainers ? 'container' : role });
+  }
   return [...out.values()];
 }
 

@@ -44,7 +44,7 @@ export function openRows(opens: Record<string, number>, comms: Record<string, st
 }
 
 export const fileOpensSummary: Summary<FileOpensFields> = {
-  fields({ bpftrace, host, targets: start }) {
+  fields({ bpftrace, host, targets: start, selection }) {
     const comms = (mapValue(bpftrace, '@comm') ?? {}) as Record<string, string>;
     const rows = openRows(mapCounts(bpftrace, '@opens'), typeof comms === 'object' ? comms : {});
     const paths = new Map<string, { path: string; opens: number; failed: number }>();
@@ -71,7 +71,7 @@ export const fileOpensSummary: Summary<FileOpensFields> = {
       paths.set(r.path, p);
       procs.set(r.pid, pr);
     }
-    const targets = targetsSeen(host, procs.values(), start);
+    const targets = targetsSeen(host, procs.values(), start, selection);
     const role = new Map(targets.map((t) => [t.pid, t.role]));
     return {
       fields: {

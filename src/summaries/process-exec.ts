@@ -18,7 +18,7 @@ export interface ProcessExecFields extends Record<string, unknown> {
 const TOP = 30;
 
 export const processExecSummary: Summary<ProcessExecFields> = {
-  fields({ bpftrace, host, targets: start }) {
+  fields({ bpftrace, host, targets: start, selection }) {
     const comms = (mapValue(bpftrace, '@comm') ?? {}) as Record<string, string>;
     const forks = perProcess(mapCounts(bpftrace, '@forks'));
     const threads = perProcess(mapCounts(bpftrace, '@threads'));
@@ -37,7 +37,7 @@ export const processExecSummary: Summary<ProcessExecFields> = {
     for (const [pid, f] of forks) proc(pid, f.comm).forks += f.count;
     for (const [pid, t] of threads) proc(pid, t.comm).threads += t.count;
     for (const s of started) proc(s.pid).execs += s.count;
-    const targets = targetsSeen(host, procs.values(), start);
+    const targets = targetsSeen(host, procs.values(), start, selection);
     const role = new Map(targets.map((t) => [t.pid, t.role]));
     const roleOf = (pid: number) => role.get(pid) ?? 'other';
     const programs = new Map<string, { program: string; count: number; byRole: Record<string, number> }>();

@@ -55,9 +55,9 @@ export function schedCounters(perf: PerfTarget[]): SchedFields {
 const cell = (v: number | null, unsupported: boolean) => (v === null ? (unsupported ? 'n/s' : '-') : fmtInt(v));
 
 export const schedSummary: Summary<SchedFields> = {
-  fields({ perf = [], host, targets: start }) {
+  fields({ perf = [], host, targets: start, selection }) {
     const f = schedCounters(perf);
-    const targets = targetsSeen(host, perf.filter((p) => !p.failed), start);
+    const targets = targetsSeen(host, perf.filter((p) => !p.failed), start, selection);
     const events = Object.values(f.counters).reduce<number>((a, v) => a + (v ?? 0), 0);
     return { fields: f, targets, events };
   },

@@ -33,7 +33,7 @@ function stackSummary(map: string, counter: string, unit: 'samples' | 'ns', titl
     fields(input) {
       const { stacks, total } = foldedStacks(input, map);
       const samples = mapScalar(input.bpftrace, counter);
-      return { fields: { samples, unit, total, stacks }, targets: targetsSeen(input.host, [], input.targets), events: samples };
+      return { fields: { samples, unit, total, stacks }, targets: targetsSeen(input.host, [], input.targets, input.selection), events: samples };
     },
     events: (input) => mapScalar(input.bpftrace, counter),
     render(r) {

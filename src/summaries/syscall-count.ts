@@ -1,6 +1,6 @@
 import { reduceSyscallMaps, sortRows, type SyscallRow } from '../aggregate/syscalls.js';
 import { syscallNamer } from '../host/syscalls.js';
-import { fmtInt, renderTable } from '../output/table.js';
+import { fmtInt } from '../output/table.js';
 import { mapCounts, syscallTable, targetsSeen } from './common.js';
 import type { Summary, SummaryInput } from './types.js';
 
@@ -18,13 +18,13 @@ function fromStraceSummary(input: SummaryInput): SyscallRow[] {
 
 export const syscallCountSummary: Summary<SyscallCountFields> = {
   fields(input) {
-    const { bpftrace, host } = input;
+    const { bpftrace, host, selection } = input;
     if (input.straceSummary && !bpftrace) {
       const syscalls = fromStraceSummary(input);
-      return { fields: { syscalls, processes: [] }, targets: targetsSeen(host, [], input.targets), events: syscalls.reduce((a, s) => a + s.calls, 0) };
+      return { fields: { syscalls, processes: [] }, targets: targetsSeen(host, [], input.targets, selection), events: syscalls.reduce((a, s) => a + s.calls, 0) };
     }
     const t = reduceSyscallMaps(mapCounts(bpftrace, '@calls'), mapCounts(bpftrace, '@errors'), mapCounts(bpftrace, '@ns'), syscallNamer());
-    const targets = targetsSeen(host, t.processes, input.targets);
+    const targets = targetsSeen(host, t.processes, input.targets, selection);
     const role = new Map(targets.map((x) => [x.pid, x.role]));
     const processes = t.processes.map((p) => ({ pid: p.pid, comm: p.comm, role: role.get(p.pid) ?? 'other', calls: p.calls, errors: p.errors, seconds: p.seconds }));
     return { fields: { syscalls: t.syscalls, processes }, targets, events: t.totalCalls };

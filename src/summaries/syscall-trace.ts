@@ -16,12 +16,12 @@ export interface SyscallTraceFields extends Record<string, unknown> {
 }
 
 export const syscallTraceSummary: Summary<SyscallTraceFields> = {
-  fields({ strace, host, targets: start }) {
+  fields({ strace, host, targets: start, selection }) {
     const syscalls = sortRows((strace?.syscalls ?? []).map((s) => ({ syscall: s.syscall, calls: s.calls, errors: s.errors, seconds: s.seconds })));
     const events = syscalls.reduce((a, s) => a + s.calls, 0);
     return {
       fields: { syscalls, slowest: strace?.slowest ?? [], neverReturned: strace?.neverReturned ?? 0, threads: strace?.pids.length ?? 0 },
-      targets: targetsSeen(host, [], start),
+      targets: targetsSeen(host, [], start, selection),
       events,
     };
   },

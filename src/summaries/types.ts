@@ -3,7 +3,7 @@ import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
 import type { PerfStatResult } from '../../parsers/perf-stat.js';
 import type { StraceResult } from '../../parsers/strace.js';
 import type { StraceSummaryResult } from '../../parsers/strace-summary.js';
-import type { ProbeReport } from '../../probes/types.js';
+import type { ProbeReport, TargetSelection } from '../../probes/types.js';
 import type { HostTargets, Target } from '../targets/discover.js';
 
 /** perf stat of one process. failed: why its perf could not count (the process exited first ...). */
@@ -23,6 +23,8 @@ export interface SummaryInput {
   host: HostTargets;
   /** Targets resolved at start (explicit pids and containers; containerd and shims by default). */
   targets?: Target[];
+  /** What was asked for: with only --container, every process seen belongs to those containers. */
+  selection?: TargetSelection;
 }
 
 export interface Summary<F extends Record<string, unknown> = Record<string, unknown>> {

@@ -21,11 +21,11 @@ function hist(value: unknown): Bucket[] {
 const ns = (v: number | null) => (v === null ? '-' : v >= 1e6 ? `${(v / 1e6).toFixed(2)} ms` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} us` : `${Math.round(v)} ns`);
 
 export const vfsLatencySummary: Summary<VfsLatencyFields> = {
-  fields({ bpftrace, host, targets: start }) {
+  fields({ bpftrace, host, targets: start, selection }) {
     const read = hist(mapValue(bpftrace, '@read_ns'));
     const write = hist(mapValue(bpftrace, '@write_ns'));
     const procs = [...perProcess(mapCounts(bpftrace, '@ops'))].map(([pid, p]) => ({ pid, comm: p.comm, calls: p.count }));
-    const targets = targetsSeen(host, procs, start);
+    const targets = targetsSeen(host, procs, start, selection);
     const role = new Map(targets.map((t) => [t.pid, t.role]));
     const processes = procs.map((p) => ({ ...p, role: role.get(p.pid) ?? 'other' })).sort((a, b) => b.calls - a.calls || a.pid - b.pid);
     const rs = histPercentiles(read);

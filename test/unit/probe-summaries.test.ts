@@ -11,6 +11,8 @@ import { fileOpensSummary } from '../../src/summaries/file-opens.js';
 import { processExecSummary } from '../../src/summaries/process-exec.js';
 import { cpuProfileSummary, offCpuSummary } from '../../src/summaries/stacks.js';
 import { errnoName, openFlags } from '../../src/summaries/open-flags.js';
+import { schedCounters, schedSummary } from '../../src/summaries/sched.js';
+import { PerfStatParser } from '../../parsers/perf-stat.js';
 import { pow2Label, renderHistogram } from '../../src/summaries/histogram-text.js';
 import type { SummaryInput } from '../../src/summaries/types.js';
 import type { ProbeReport } from '../../probes/types.js';
@@ -130,5 +132,44 @@ describe('text histogram', () => {
     expect(pow2Label(3 * 1048576)).toBe('3M');
     const t = renderHistogram([{ low: 512, high: 1023, count: 10 }, { low: 1024, high: 2047, count: 5 }], 10);
     expect(t).toBe('[512, 1K) 10 |@@@@@@@@@@|\n[1K, 2K)   5 |@@@@@     |\n');
+  });
+});
+
+describe('sched summary', () => {
+  // perf stat -x, -I 1000 -e context-switches,...,cache-misses,cache-references -p $PID (fixtures/perf-stat/README.md)
+  const text = readFileSync(new URL('../../fixtures/perf-stat/csv-interval.txt', import.meta.url), 'utf8');
+  const perfTarget = (pid: number, t: string) => {
+    const p = new PerfStatParser();
+    for (const l of t.split('\n')) p.line(l);
+    return { pid, comm: 'containerd', role: 'containerd', result: p.result() };
+  };
+  /** The interval rows of one event summed, read with a split, independently of the parser. */
+  const summed = (event: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim().split(','))
+      .filter((f) => f[3] === event && /^\d+$/.test(f[1]!))
+      .reduce((a, f) => a + Number(f[1]), 0);
+
+  it('sums intervals per counter and keeps unsupported ones null, never 0', () => {
+    const f = schedCounters([perfTarget(3026, text)]);
+    expect(f.counters['context-switches']).toBe(summed('context-switches'));
+    expect(f.counters['page-faults']).toBe(summed('page-faults'));
+    expect(f.counters['cache-misses']).toBeNull();
+    expect(f.counters['cache-references']).toBeNull();
+    expect(f.unsupported).toEqual(['cache-misses', 'cache-references']);
+    expect(f.perTarget[0]!.ran).toBe(true);
+  });
+  it('adds targets up, and counts a process that never ran as 0 for software events', () => {
+    // A shim that did not run while attached: perf prints <not counted> (as for the idle shims here).
+    const idle = '     1.001059238,<not counted>,,context-switches,0,100.00,,\n     1.001059238,<not counted>,,page-faults,0,100.00,,\n     1.001059238,<not supported>,,cache-misses,0,100.00,,\n';
+    const f = schedCounters([perfTarget(3026, text), perfTarget(20422, idle)]);
+    expect(f.counters['context-switches']).toBe(summed('context-switches'));
+    expect(f.perTarget[1]!.counters['context-switches']).toBe(0);
+    expect(f.perTarget[1]!.counters['cache-misses']).toBeNull();
+    expect(f.perTarget[1]!.ran).toBe(false);
+    const r = schedSummary.render({ ...report(f), durationSeconds: 3 });
+    expect(r).toMatch(/cache-misses\s+not supported/);
+    expect(r).not.toMatch(/cache-misses\s+0\b/);
   });
 });
