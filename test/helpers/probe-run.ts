@@ -1,0 +1,76 @@
+/**
+ * For probe integration tests: an independent bpftrace count taken around a ctrscope run, and a
+ * ctrscope --json run that also checks none of its tracers outlive it.
+ */
+import { spawn } from 'node:child_process';
+import { expect } from 'vitest';
+import { startCli, tracersOf, type CliResult } from './cli.js';
+
+export interface RefCount {
+  attached: Promise<void>;
+  /** Stops the reference (SIGINT: bpftrace prints its maps) and returns them with the seconds attached. */
+  stop(): Promise<{ maps: Record<string, any>; seconds: number }>;
+}
+
+/** Starts `bpftrace -f json -e program` (the test's own program, written by the test). */
+export function refCount(program: string): RefCount {
+  const child = spawn('bpftrace', ['-f', 'json', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let attachedAt = 0;
+  let stoppedAt = 0;
+  child.stderr.on('data', (c) => (err += c));
+  const attached = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (!attachedAt && out.includes('attached_probes')) {
+        attachedAt = Date.now();
+        // bpftrace prints attached_probes before attaching: give it a moment to finish.
+        setTimeout(resolve, 300);
+      }
+    });
+    child.on('close', () => reject(new Error(`reference bpftrace exited: ${err.slice(-300)}`)));
+  });
+  attached.catch(() => undefined);
+  const done = new Promise<{ maps: Record<string, any>; seconds: number }>((resolve) =>
+    child.on('close', () => {
+      const maps: Record<string, any> = {};
+      for (const l of out.split('\n')) {
+        if (!l.startsWith('{')) continue;
+        const o = JSON.parse(l);
+        if (o.type === 'map' || o.type === 'hist') Object.assign(maps, o.data);
+      }
+      resolve({ maps, seconds: (stoppedAt - attachedAt) / 1000 });
+    }),
+  );
+  return {
+    attached,
+    stop: () => {
+      stoppedAt = Date.now();
+      child.kill('SIGINT');
+      return done;
+    },
+  };
+}
+
+/** Runs ctrscope with --json; asserts a tracer of its session ran and that none is left after. */
+export async function runProbe(args: string[], opts: { pollMs?: number } = {}): Promise<{ report: any; res: CliResult }> {
+  const run = startCli([...args, '--json']);
+  let seen: number[] = [];
+  // Look for the run's tracers while it runs (they start after host checks and target discovery).
+  const t = setInterval(() => {
+    if (seen.length === 0) seen = tracersOf(run.child.pid!);
+  }, opts.pollMs ?? 300);
+  const res = await run.done;
+  clearInterval(t);
+  expect(res.stderr).not.toMatch(/internal error/);
+  expect(res.code, res.stderr).toBe(0);
+  expect(seen.length, 'a tracer of this run was alive while it ran').toBeGreaterThan(0);
+  expect(tracersOf(res.pid), 'no tracer left after the run').toEqual([]);
+  return { report: JSON.parse(res.stdout), res };
+}
+
+/** |a - b| / b. */
+export const relDiff = (a: number, b: number) => Math.abs(a - b) / b;
+
+export const sumValues = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);

@@ -1,0 +1,132 @@
+/**
+ * The bpftrace probes on the real containerd under scripts/load.sh, each checked against an
+ * independent measure taken around the same run: a separate bpftrace count, or /proc.
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containerdPid, missing } from '../helpers/prereq.js';
+import { REPO, startLoad } from '../helpers/cli.js';
+import { refCount, relDiff, runProbe, sumValues } from '../helpers/probe-run.js';
+
+const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
+
+/** Rates over a 2-3 s window under churny load: allow this much relative difference. */
+const TOLERANCE = 0.35;
+
+describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
+  let load: ReturnType<typeof startLoad>;
+  let cd: number;
+  beforeAll(async () => {
+    cd = containerdPid()!;
+    load = startLoad(0);
+    await new Promise((r) => setTimeout(r, 800));
+  });
+  afterAll(async () => {
+    await load?.stop();
+  });
+
+  it('every shipped .bt passes bpftrace\'s own checks (kfunc only where the kernel has it)', () => {
+    const dir = `${REPO}probes`;
+    const kfuncHere = /kfunc: yes/.test(spawnSync('bpftrace', ['--info'], { encoding: 'utf8' }).stderr + spawnSync('bpftrace', ['--info'], { encoding: 'utf8' }).stdout);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.bt'))) {
+      const r = spawnSync('bpftrace', ['-d', `${dir}/${f}`, '1', 'containerd-shim'], { encoding: 'utf8', timeout: 60_000 });
+      if (f.includes('kfunc') && !kfuncHere) expect(r.stderr, f).toMatch(/kfunc\/kretfunc not available/);
+      else expect(r.status, `${f}: ${r.stderr.slice(-400)}`).toBe(0);
+      // Each script documents itself like bpftrace's tools/*.bt.
+      const head = readFileSync(`${dir}/${f}`, 'utf8').slice(0, 4000);
+      for (const section of ['USAGE:', 'OUTPUT:', 'FIELDS:', 'OVERHEAD:']) expect(head, `${f} ${section}`).toContain(section);
+    }
+  });
+
+  it('vfs-latency falls back to syscall tracepoints here, says why, and counts what a separate count sees', async () => {
+    const fam = 'read,tracepoint:syscalls:sys_exit_pread64,tracepoint:syscalls:sys_exit_readv,tracepoint:syscalls:sys_exit_write,tracepoint:syscalls:sys_exit_pwrite64,tracepoint:syscalls:sys_exit_writev';
+    const ref = refCount(`tracepoint:syscalls:sys_exit_${fam} /pid == ${cd}/ { @n = count(); }`);
+    await ref.attached;
+    const { report } = await runProbe(['--probe', 'vfs-latency', '--duration', '2s']);
+    const r = await ref.stop();
+    const kprobesHere = readdirSync('/sys/bus/event_source/devices').includes('kprobe') || readdirSync('/sys/kernel/tracing').includes('kprobe_events');
+    if (!kprobesHere) {
+      expect(report.attachPoint).toMatch(/^tracepoint:syscalls:sys_\{enter,exit\}/);
+      expect(report.skipped[0].attachPoint).toMatch(/^kprobe:vfs_read/);
+      expect(report.skipped[0].why).toMatch(/kprobe/);
+      expect(report.skipped[1].attachPoint).toMatch(/^kfunc:vfs_read/);
+    } else expect(report.attachPoint).toMatch(/^kprobe:vfs_read/);
+    expect(report.histograms.read.length).toBeGreaterThan(2);
+    for (const b of [...report.histograms.read, ...report.histograms.write]) expect(b.high).toBeGreaterThanOrEqual(b.low);
+    if (report.attachPoint.startsWith('tracepoint:')) {
+      const mine = report.processes.find((p: any) => p.pid === cd)?.calls ?? 0;
+      expect(relDiff(mine / report.durationSeconds, r.maps['@n'] / r.seconds)).toBeLessThan(TOLERANCE);
+    }
+    expect(report.stats.read.count).toBe(report.histograms.read.reduce((a: number, b: any) => a + b.count, 0));
+  });
+
+  it('file-opens sees the openat calls a separate count sees, with paths and failures', async () => {
+    const ref = refCount(`tracepoint:syscalls:sys_exit_openat /pid == ${cd} || comm == "containerd-shim"/ { @n = count(); if (args->ret < 0) { @f = count(); } }`);
+    await ref.attached;
+    const { report } = await runProbe(['--probe', 'file-opens', '--duration', '2s']);
+    const r = await ref.stop();
+    expect(report.opens).toBeGreaterThan(10);
+    expect(report.opens).toBeLessThanOrEqual(r.maps['@n']);
+    expect(relDiff(report.opens / report.durationSeconds, r.maps['@n'] / r.seconds)).toBeLessThan(TOLERANCE);
+    expect(report.failed).toBeGreaterThan(0);
+    expect(relDiff(report.failed / report.durationSeconds, r.maps['@f'] / r.seconds)).toBeLessThan(TOLERANCE + 0.1);
+    expect(report.rows.every((x: any) => typeof x.path === 'string' && /^O_/.test(x.flags))).toBe(true);
+    expect(report.processes.some((p: any) => p.role === 'shim')).toBe(true);
+  });
+
+  it('process-exec counts the runc and shim executions a separate count sees', async () => {
+    const ref = refCount('tracepoint:sched:sched_process_exec { @[str(args->filename)] = count(); }');
+    await ref.attached;
+    const { report } = await runProbe(['--probe', 'process-exec', '--duration', '2s']);
+    const r = await ref.stop();
+    const runcRef = r.maps['@']?.['/usr/sbin/runc'] ?? 0;
+    const runc = report.programs.find((p: any) => p.program === '/usr/sbin/runc');
+    expect(runcRef).toBeGreaterThan(0);
+    expect(runc.count).toBeLessThanOrEqual(runcRef);
+    expect(relDiff(runc.count / report.durationSeconds, runcRef / r.seconds)).toBeLessThan(TOLERANCE);
+    expect(runc.byRole.shim).toBe(runc.count);
+    const shim = report.programs.find((p: any) => p.program === '/usr/bin/containerd-shim-runc-v2');
+    expect(shim.byRole.containerd).toBeGreaterThan(0);
+    expect(report.processes.find((p: any) => p.pid === cd)?.forks).toBeGreaterThan(0);
+  });
+
+  it('cpu-profile: containerd\'s samples match its CPU time in /proc; folded stacks written', async () => {
+    const out = `/tmp/ctrscope-test-${process.pid}.folded`;
+    rmSync(out, { force: true });
+    const cpu = () => {
+      const s = readFileSync(`/proc/${cd}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+    };
+    const t0 = Date.now();
+    const c0 = cpu();
+    const { report } = await runProbe(['--probe', 'cpu-profile', '--duration', '3s', '--output', out]);
+    const refRate = (cpu() - c0) / ((Date.now() - t0) / 1000);
+    const mine = report.stacks.filter((s: any) => s.stack.startsWith('containerd;')).reduce((a: number, s: any) => a + s.value, 0);
+    // The stack map and the sample counter print one after the other at exit: a few samples apart.
+    expect(report.total).toBeLessThanOrEqual(report.samples);
+    expect(report.total).toBeGreaterThan(report.samples * 0.8);
+    // 99 Hz sampling of a process using ~0.1-0.5 CPU: a few dozen samples, so a wide band.
+    const rate = mine / 99 / report.durationSeconds;
+    expect(rate).toBeGreaterThan(refRate * 0.4);
+    expect(rate).toBeLessThan(refRate * 1.8 + 0.05);
+    const folded = readFileSync(out, 'utf8').trim().split('\n');
+    expect(folded.length).toBe(report.stacks.length);
+    for (const l of folded) expect(l).toMatch(/^[^ ].* \d+$/);
+    expect(folded.some((l) => l.includes('runtime.'))).toBe(true);
+    rmSync(out, { force: true });
+  });
+
+  it('off-cpu: blocked time per stack, bounded by containerd\'s thread count', async () => {
+    const threads = readdirSync(`/proc/${cd}/task`).length;
+    const { report } = await runProbe(['--probe', 'off-cpu', '--duration', '2s']);
+    const mine = report.stacks.filter((s: any) => s.stack.startsWith('containerd;')).reduce((a: number, s: any) => a + s.value, 0);
+    expect(mine).toBeGreaterThan(0);
+    // A thread can be blocked at most the whole time it was watched (+ a wait begun before).
+    expect(mine / 1e9).toBeLessThan((threads + 2) * (report.durationSeconds + 0.5));
+    expect(report.unit).toBe('ns');
+    expect(report.total).toBe(sumValues(Object.fromEntries(report.stacks.map((s: any) => [s.stack, s.value]))));
+    expect(report.stacks.some((s: any) => /futex|epoll/.test(s.stack))).toBe(true);
+  });
+});
