@@ -1,5 +1,5 @@
 /** Writes to stdout and waits: a closed pipe (`| head`) comes back as an EPIPE error the CLI ignores. */
-export function writeStdout(data: string): Promise<void> {
+export function writeStdout(data: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     process.stdout.once('error', onError);
