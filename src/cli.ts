@@ -9,6 +9,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('ctrscope')
     .description('Tracing for containerd hosts: syscalls, scheduler, VFS latency and hot stacks, aggregated in the kernel.')
     .version(VERSION, '-V, --version')
+    // The root's options (--pid, --json, ...) only before a command: `collapse --pid` is collapse's own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
