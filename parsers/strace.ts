@@ -73,7 +73,7 @@ export interface StraceResult {
   unrecognized: number;
   /** Per syscall, in first-seen order (sort as you like). */
   syscalls: SyscallStat[];
-  /** Per thread id. */
+  /** Per thread id (past 100,000 distinct ids, later ones are summed under pid -1). */
   pids: PidStat[];
   /** The slowest calls, slowest first (at most `topN`). */
   slowest: StraceCall[];
@@ -120,19 +120,17 @@ interface Stat {
   untimed: number;
 }
 
-interface PidAcc {
+/**
+ * One thread: its totals, and the call it printed as `<unfinished ...>` while that waits for its
+ * `<... NAME resumed>` line. The pending call keeps the line itself and offsets into it (no copy
+ * on the hot path), and lets go of it when the call resumes or the thread exits.
+ */
+interface Thread {
   pid: number;
   calls: number;
   errors: number;
   ns: number;
-}
-
-/**
- * A call printed as `<unfinished ...>`, waiting for its `<... NAME resumed>` line. It keeps the
- * line itself and offsets into it (no copy on the hot path): at most one line per live thread.
- */
-interface Pending {
-  active: boolean;
+  pending: boolean;
   line: string;
   argsStart: number;
   argsEnd: number;
@@ -172,8 +170,8 @@ const UNAVAILABLE = ' <unavailable>';
 const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
 /** Distinct syscall names kept (strace knows ~450); garbage names beyond it count as unrecognized. */
 const MAX_NAMES = 4096;
-/** Pending calls kept; beyond it (only garbage input gets there) the oldest is dropped. */
-const MAX_PENDING = 65536;
+/** Threads kept apart; beyond that many pids, later ones share one record, pid -1. */
+const MAX_THREADS = 100_000;
 
 /** Copies a string so it does not pin the (large) chunk it was sliced from. */
 function own(s: string): string {
@@ -199,9 +197,8 @@ export class StraceParser implements LineParser<StraceResult> {
   private unrecognized = 0;
   private statTable: Array<Stat | undefined> = new Array<Stat | undefined>(1024);
   private readonly statList: Stat[] = [];
-  private readonly pidStats = new Map<number, PidAcc>();
-  private lastPid: PidAcc | undefined;
-  private readonly pendingByPid = new Map<number, Pending>();
+  private readonly threads = new Map<number, Thread>();
+  private lastThread: Thread | undefined;
   private readonly slow: TopN<StraceCall>;
   private hasDurations = false;
   private signals = 0;
@@ -322,7 +319,8 @@ export class StraceParser implements LineParser<StraceResult> {
     if (c === C_PLUS) {
       if (text.startsWith('+++ ', i)) {
         this.exits++;
-        this.pendingByPid.delete(this.pid);
+        const th = this.threads.get(this.pid);
+        if (th !== undefined) this.release(th);
       } else this.unrecognized++;
       return;
     }
@@ -485,13 +483,13 @@ export class StraceParser implements LineParser<StraceResult> {
       if (text.charCodeAt(len - 2) === C_DOT) {
         // " <unfinished ...>": 's' of "unfinished" 9 from the end, '<' 16 from the end.
         if (text.charCodeAt(len - 9) === 115 && text.charCodeAt(len - 16) === C_LT && text.startsWith(UNFINISHED, len - UNFINISHED.length)) {
-          this.setPending(pid, text, argsStart, len - UNFINISHED.length, resumed);
+          this.setPending(this.thread(pid), text, argsStart, len - UNFINISHED.length, resumed);
           return;
         }
         // rseq(0x7fc265ffbfe0, 0x20, 0, 0x53053053 <detached ...>
         if (text.startsWith(DETACHED, len - DETACHED.length)) {
           this.neverReturned++;
-          this.pendingByPid.delete(pid);
+          this.release(this.thread(pid));
           return;
         }
       }
@@ -590,20 +588,16 @@ export class StraceParser implements LineParser<StraceResult> {
         }
       }
     }
-    let pending: Pending | undefined;
-    if (resumed) {
-      pending = this.pendingByPid.get(pid);
-      if (pending !== undefined) {
-        if (pending.active) pending.active = false;
-        else pending = undefined;
-      }
-    }
+    const th = this.thread(pid);
+    // The first half of this call, if it was printed as <unfinished ...> (kept until this returns).
+    const pending = resumed && th.pending ? th : undefined;
+    th.pending = false;
     if (!counted || !st.counted) {
       // "= ?" without a time: the thread died in the call. "???" and "syscall_0x1bc": strace's
       // table has no slot for them (count_syscall: scno_in_range).
       if (!counted) this.neverReturned++;
       else this.uncounted++;
-      if (pending !== undefined) pending.line = '';
+      th.line = '';
       return;
     }
     const dur = ns < 0 ? 0 : ns;
@@ -614,20 +608,11 @@ export class StraceParser implements LineParser<StraceResult> {
     }
     st.calls++;
     st.ns += dur;
-    let ps = this.lastPid;
-    if (ps === undefined || ps.pid !== pid) {
-      ps = this.pidStats.get(pid);
-      if (ps === undefined) {
-        ps = { pid, calls: 0, errors: 0, ns: 0 };
-        this.pidStats.set(pid, ps);
-      }
-      this.lastPid = ps;
-    }
-    ps.calls++;
-    ps.ns += dur;
+    th.calls++;
+    th.ns += dur;
     if (isError) {
       st.errors++;
-      ps.errors++;
+      th.errors++;
     }
     const wantSlow = ns >= 0 && this.slow.wants(ns);
     if (wantSlow || this.onCall !== undefined) {
@@ -635,24 +620,34 @@ export class StraceParser implements LineParser<StraceResult> {
       if (wantSlow) this.slow.push(ns, call);
       this.onCall?.(call);
     }
-    if (pending !== undefined) pending.line = ''; // let the chunk it was cut from go
+    th.line = ''; // let the chunk its pending line was cut from go
   }
 
-  /**
-   * Remembers an unfinished call. Entries are reused per thread (a Map that is only read on the hot
-   * path) and dropped when the thread exits.
-   */
-  private setPending(pid: number, line: string, argsStart: number, argsEnd: number, resumed: boolean): void {
-    let p = this.pendingByPid.get(pid);
-    if (p === undefined) {
-      if (this.pendingByPid.size >= MAX_PENDING) this.pendingByPid.delete(this.pendingByPid.keys().next().value!);
-      p = { active: true, line, argsStart, argsEnd, timeStart: this.timeStart, timeEnd: this.timeEnd };
-      this.pendingByPid.set(pid, p);
-      return;
+  /** The record of a thread, made on first sight (pid -1 for all past MAX_THREADS). */
+  private thread(pid: number): Thread {
+    const last = this.lastThread;
+    if (last !== undefined && last.pid === pid) return last;
+    let th = this.threads.get(pid);
+    if (th === undefined) {
+      if (this.threads.size >= MAX_THREADS && pid !== -1) return this.thread(-1);
+      th = { pid, calls: 0, errors: 0, ns: 0, pending: false, line: '', argsStart: 0, argsEnd: 0, timeStart: -1, timeEnd: -1 };
+      this.threads.set(pid, th);
     }
+    this.lastThread = th;
+    return th;
+  }
+
+  /** The thread is gone (exited, detached): its pending call will never return. */
+  private release(th: Thread): void {
+    th.pending = false;
+    th.line = '';
+  }
+
+  /** Remembers an unfinished call of a thread. */
+  private setPending(p: Thread, line: string, argsStart: number, argsEnd: number, resumed: boolean): void {
     // A resumed line can itself be cut by another thread's line: keep the first half.
-    if (resumed && p.active) return;
-    p.active = true;
+    if (resumed && p.pending) return;
+    p.pending = true;
     p.line = line;
     p.argsStart = argsStart;
     p.argsEnd = argsEnd;
@@ -673,7 +668,7 @@ export class StraceParser implements LineParser<StraceResult> {
     end: number,
     ns: number,
     resumed: boolean,
-    pending: Pending | undefined,
+    pending: Thread | undefined,
   ): StraceCall {
     let args = text.slice(argsStart, argsEnd(text, argsStart, eq));
     let time: string | null = this.timeStart >= 0 ? text.slice(this.timeStart, this.timeEnd) : null;
@@ -722,7 +717,7 @@ export class StraceParser implements LineParser<StraceResult> {
 
   private pendingCount(): number {
     let n = 0;
-    for (const p of this.pendingByPid.values()) if (p.active) n++;
+    for (const p of this.threads.values()) if (p.pending) n++;
     return n;
   }
 
@@ -735,8 +730,8 @@ export class StraceParser implements LineParser<StraceResult> {
       if (s.untimed > 0) unavailableBySyscall[s.name] = s.untimed;
     }
     const pids: PidStat[] = [];
-    for (const s of this.pidStats.values()) {
-      pids.push({ pid: s.pid, calls: s.calls, errors: s.errors, seconds: nsToSeconds(s.ns) });
+    for (const s of this.threads.values()) {
+      if (s.calls > 0) pids.push({ pid: s.pid, calls: s.calls, errors: s.errors, seconds: nsToSeconds(s.ns) });
     }
     return {
       lines: this.lineCount,
