@@ -1,0 +1,149 @@
+/**
+ * sched (perf stat) and the strace probes, on the real containerd under load and on a helper
+ * process whose syscalls and context switches the test knows exactly (test/bin/syscall-burst.py).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { containerdPid, missing } from '../helpers/prereq.js';
+import { REPO, startCli, startLoad, tracersOf } from '../helpers/cli.js';
+import { tracedThreadCount, waitFor } from '../helpers/host.js';
+import { refCount, relDiff, runProbe } from '../helpers/probe-run.js';
+
+const skip = missing('root', 'bpftrace', 'perf', 'strace', 'containerd', 'tracefs', 'image');
+const python = spawnSync('python3', ['-c', 'pass']).status === 0;
+
+/** The helper: resolves once it printed "ready"; burst() triggers N getppid + N sleeps and resolves on "done". */
+function burstHelper(n: number): { child: ChildProcess; ready: Promise<void>; burst: () => Promise<void> } {
+  const child = spawn('python3', [`${REPO}test/bin/syscall-burst.py`, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const waiters: Array<[string, () => void]> = [];
+  child.stdout!.on('data', (c) => {
+    out += c;
+    for (const [word, done] of waiters.splice(0)) {
+      if (out.includes(word)) done();
+      else waiters.push([word, done]);
+    }
+  });
+  const waitWord = (word: string) => new Promise<void>((r) => (out.includes(word) ? r() : waiters.push([word, r])));
+  return {
+    child,
+    ready: waitWord('ready'),
+    burst: () => {
+      child.kill('SIGUSR1');
+      return waitWord('done');
+    },
+  };
+}
+
+const tracerPidOf = (pid: number) => Number(/^TracerPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+describe.skipIf(skip)('sched and the strace probes', () => {
+  let load: ReturnType<typeof startLoad>;
+  let cd: number;
+  beforeAll(async () => {
+    cd = containerdPid()!;
+    load = startLoad(0);
+    await new Promise((r) => setTimeout(r, 800));
+  });
+  afterAll(async () => {
+    await load?.stop();
+  });
+
+  it('sched: containerd\'s context switches match a separate sched_switch count; cache events are null, not 0, without a PMU', async () => {
+    const ref = refCount(`tracepoint:sched:sched_switch /pid == ${cd}/ { @cs = count(); }`);
+    await ref.attached;
+    const { report } = await runProbe(['--probe', 'sched', '--duration', '2s']);
+    const r = await ref.stop();
+    const mine = report.perTarget.find((t: any) => t.pid === cd);
+    expect(mine.role).toBe('containerd');
+    expect(relDiff(mine.counters['context-switches'] / report.durationSeconds, r.maps['@cs'] / r.seconds)).toBeLessThan(0.3);
+    // Independent of our detection: does perf itself count a hardware event here?
+    const hw = spawnSync('perf', ['stat', '-x,', '-e', 'instructions', '--', 'true'], { encoding: 'utf8' });
+    if (/<not supported>/.test(hw.stderr)) {
+      expect(report.counters['cache-misses']).toBeNull();
+      expect(report.counters['cache-references']).toBeNull();
+      expect(report.unsupported).toEqual(['cache-misses', 'cache-references']);
+    } else expect(typeof report.counters['cache-misses']).toBe('number');
+    for (const k of ['context-switches', 'cpu-migrations', 'page-faults']) expect(typeof report.counters[k]).toBe('number');
+  });
+
+  it.skipIf(!python)('sched: a helper that sleeps N times shows N context switches', async () => {
+    const n = 300;
+    const h = burstHelper(n);
+    await h.ready;
+    const run = startCli(['--probe', 'sched', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
+    // perf counts from when it runs: wait for it, then a little.
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 700));
+    await h.burst();
+    const res = await run.done;
+    h.child.kill();
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    const cs = report.perTarget[0].counters['context-switches'];
+    expect(cs).toBeGreaterThanOrEqual(n);
+    expect(cs).toBeLessThan(n + 60);
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it.skipIf(!python)('syscall-count --backend strace counts exactly the getppid calls a helper made, after a cost warning', async () => {
+    const n = 250;
+    const h = burstHelper(n);
+    await h.ready;
+    const run = startCli(['--probe', 'syscall-count', '--backend', 'strace', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
+    expect(await waitFor(() => tracerPidOf(h.child.pid!) !== 0, 10_000)).toBe(true);
+    await h.burst();
+    const res = await run.done;
+    expect(res.code, res.stderr).toBe(0);
+    expect(tracerPidOf(h.child.pid!)).toBe(0);
+    h.child.kill();
+    expect(res.stderr.split('\n')[0]).toMatch(/^ctrscope: warning: strace stops every traced thread/);
+    const report = JSON.parse(res.stdout);
+    expect(report.backend).toBe('strace');
+    expect(report.syscalls.find((s: any) => s.syscall === 'getppid')?.calls).toBe(n);
+    expect(report.syscalls.find((s: any) => s.syscall === 'clock_nanosleep')?.calls).toBe(n);
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it.skipIf(!python)('syscall-trace --syscalls getppid shows exactly those calls, with arguments and times', async () => {
+    const n = 120;
+    const h = burstHelper(n);
+    await h.ready;
+    const run = startCli(['--probe', 'syscall-trace', '--syscalls', 'getppid', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
+    expect(await waitFor(() => tracerPidOf(h.child.pid!) !== 0, 10_000)).toBe(true);
+    await h.burst();
+    const res = await run.done;
+    h.child.kill();
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.syscalls).toEqual([expect.objectContaining({ syscall: 'getppid', calls: n, errors: 0 })]);
+    expect(report.slowest.length).toBeGreaterThan(0);
+    for (const c of report.slowest) {
+      expect(c.syscall).toBe('getppid');
+      expect(c.time).toMatch(/^\d\d:\d\d:\d\d\.\d{6}$/);
+      expect(c.seconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it('the strace probes run on containerd under load and leave no thread traced', async () => {
+    const { report, res } = await runProbe(['--probe', 'syscall-trace', '--syscalls', 'futex,epoll_pwait,openat', '--duration', '2s']);
+    expect(res.stderr).toMatch(/warning: strace stops every traced thread/);
+    expect(report.syscalls.length).toBeGreaterThan(0);
+    for (const s of report.syscalls) expect(['futex', 'epoll_pwait', 'openat']).toContain(s.syscall);
+    expect(report.threads).toBeGreaterThan(5);
+    expect(tracedThreadCount(cd)).toBe(0);
+    const c = await runProbe(['--probe', 'syscall-count', '--backend', 'strace', '--duration', '2s']);
+    expect(c.report.syscalls.map((s: any) => s.syscall)).toEqual(expect.arrayContaining(['futex', 'epoll_pwait']));
+    expect(tracedThreadCount(cd)).toBe(0);
+  });
+
+  it('refuses --syscalls names that are not syscalls, before tracing', async () => {
+    const run = startCli(['--probe', 'syscall-trace', '--syscalls', 'read,$(id)', '--duration', '1s']);
+    const res = await run.done;
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^ctrscope: --syscalls: .* is not a syscall/);
+    expect(tracersOf(res.pid)).toEqual([]);
+  });
+});
