@@ -3,8 +3,9 @@
  * ctrscope --json run that also checks none of its tracers outlive it.
  */
 import { spawn } from 'node:child_process';
-import { expect } from 'vitest';
-import { startCli, tracersOf, type CliResult } from './cli.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startCli, startLoad, tracersOf, type CliResult } from './cli.js';
+import { containerdPid } from './prereq.js';
 
 export interface RefCount {
   attached: Promise<void>;
@@ -74,3 +75,18 @@ export async function runProbe(args: string[], opts: { pollMs?: number } = {}): 
 export const relDiff = (a: number, b: number) => Math.abs(a - b) / b;
 
 export const sumValues = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
+
+/** In a describe: scripts/load.sh runs for the whole block; returns containerd's pid (read in beforeAll). */
+export function underLoad(): { cd: number } {
+  const state = { cd: 0 };
+  let load: ReturnType<typeof startLoad> | undefined;
+  beforeAll(async () => {
+    state.cd = containerdPid()!;
+    load = startLoad(0);
+    await new Promise((r) => setTimeout(r, 800));
+  });
+  afterAll(async () => {
+    await load?.stop();
+  });
+  return state;
+}

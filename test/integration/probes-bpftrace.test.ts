@@ -4,10 +4,10 @@
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerdPid, missing } from '../helpers/prereq.js';
-import { REPO, startLoad } from '../helpers/cli.js';
-import { refCount, relDiff, runProbe, sumValues } from '../helpers/probe-run.js';
+import { describe, expect, it } from 'vitest';
+import { missing } from '../helpers/prereq.js';
+import { REPO } from '../helpers/cli.js';
+import { refCount, relDiff, runProbe, sumValues, underLoad } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 
@@ -15,16 +15,7 @@ const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 const TOLERANCE = 0.35;
 
 describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
-  let load: ReturnType<typeof startLoad>;
-  let cd: number;
-  beforeAll(async () => {
-    cd = containerdPid()!;
-    load = startLoad(0);
-    await new Promise((r) => setTimeout(r, 800));
-  });
-  afterAll(async () => {
-    await load?.stop();
-  });
+  const host = underLoad();
 
   it('every shipped .bt passes bpftrace\'s own checks (kfunc only where the kernel has it)', () => {
     const dir = `${REPO}probes`;
@@ -41,7 +32,7 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
 
   it('vfs-latency falls back to syscall tracepoints here, says why, and counts what a separate count sees', async () => {
     const fam = 'read,tracepoint:syscalls:sys_exit_pread64,tracepoint:syscalls:sys_exit_readv,tracepoint:syscalls:sys_exit_write,tracepoint:syscalls:sys_exit_pwrite64,tracepoint:syscalls:sys_exit_writev';
-    const ref = refCount(`tracepoint:syscalls:sys_exit_${fam} /pid == ${cd}/ { @n = count(); }`);
+    const ref = refCount(`tracepoint:syscalls:sys_exit_${fam} /pid == ${host.cd}/ { @n = count(); }`);
     await ref.attached;
     const { report } = await runProbe(['--probe', 'vfs-latency', '--duration', '2s']);
     const r = await ref.stop();
@@ -55,14 +46,14 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
     expect(report.histograms.read.length).toBeGreaterThan(2);
     for (const b of [...report.histograms.read, ...report.histograms.write]) expect(b.high).toBeGreaterThanOrEqual(b.low);
     if (report.attachPoint.startsWith('tracepoint:')) {
-      const mine = report.processes.find((p: any) => p.pid === cd)?.calls ?? 0;
+      const mine = report.processes.find((p: any) => p.pid === host.cd)?.calls ?? 0;
       expect(relDiff(mine / report.durationSeconds, r.maps['@n'] / r.seconds)).toBeLessThan(TOLERANCE);
     }
     expect(report.stats.read.count).toBe(report.histograms.read.reduce((a: number, b: any) => a + b.count, 0));
   });
 
   it('file-opens sees the openat calls a separate count sees, with paths and failures', async () => {
-    const ref = refCount(`tracepoint:syscalls:sys_exit_openat /pid == ${cd} || comm == "containerd-shim"/ { @n = count(); if (args->ret < 0) { @f = count(); } }`);
+    const ref = refCount(`tracepoint:syscalls:sys_exit_openat /pid == ${host.cd} || comm == "containerd-shim"/ { @n = count(); if (args->ret < 0) { @f = count(); } }`);
     await ref.attached;
     const { report } = await runProbe(['--probe', 'file-opens', '--duration', '2s']);
     const r = await ref.stop();
@@ -88,14 +79,14 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
     expect(runc.byRole.shim).toBe(runc.count);
     const shim = report.programs.find((p: any) => p.program === '/usr/bin/containerd-shim-runc-v2');
     expect(shim.byRole.containerd).toBeGreaterThan(0);
-    expect(report.processes.find((p: any) => p.pid === cd)?.forks).toBeGreaterThan(0);
+    expect(report.processes.find((p: any) => p.pid === host.cd)?.forks).toBeGreaterThan(0);
   });
 
   it('cpu-profile: containerd\'s samples match its CPU time in /proc; folded stacks written', async () => {
     const out = `/tmp/ctrscope-test-${process.pid}.folded`;
     rmSync(out, { force: true });
     const cpu = () => {
-      const s = readFileSync(`/proc/${cd}/stat`, 'utf8');
+      const s = readFileSync(`/proc/${host.cd}/stat`, 'utf8');
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
       return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
     };
@@ -119,7 +110,7 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
   });
 
   it('off-cpu: blocked time per stack, bounded by containerd\'s thread count', async () => {
-    const threads = readdirSync(`/proc/${cd}/task`).length;
+    const threads = readdirSync(`/proc/${host.cd}/task`).length;
     const { report } = await runProbe(['--probe', 'off-cpu', '--duration', '2s']);
     const mine = report.stacks.filter((s: any) => s.stack.startsWith('containerd;')).reduce((a: number, s: any) => a + s.value, 0);
     expect(mine).toBeGreaterThan(0);

@@ -4,11 +4,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containerdPid, missing } from '../helpers/prereq.js';
-import { REPO, startCli, startLoad, tracersOf } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { missing } from '../helpers/prereq.js';
+import { REPO, startCli, tracersOf } from '../helpers/cli.js';
 import { tracedThreadCount, waitFor } from '../helpers/host.js';
-import { refCount, relDiff, runProbe } from '../helpers/probe-run.js';
+import { refCount, relDiff, runProbe, underLoad } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'perf', 'strace', 'containerd', 'tracefs', 'image');
 const python = spawnSync('python3', ['-c', 'pass']).status === 0;
@@ -39,23 +39,14 @@ function burstHelper(n: number): { child: ChildProcess; ready: Promise<void>; bu
 const tracerPidOf = (pid: number) => Number(/^TracerPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
 describe.skipIf(skip)('sched and the strace probes', () => {
-  let load: ReturnType<typeof startLoad>;
-  let cd: number;
-  beforeAll(async () => {
-    cd = containerdPid()!;
-    load = startLoad(0);
-    await new Promise((r) => setTimeout(r, 800));
-  });
-  afterAll(async () => {
-    await load?.stop();
-  });
+  const host = underLoad();
 
   it('sched: containerd\'s context switches match a separate sched_switch count; cache events are null, not 0, without a PMU', async () => {
-    const ref = refCount(`tracepoint:sched:sched_switch /pid == ${cd}/ { @cs = count(); }`);
+    const ref = refCount(`tracepoint:sched:sched_switch /pid == ${host.cd}/ { @cs = count(); }`);
     await ref.attached;
     const { report } = await runProbe(['--probe', 'sched', '--duration', '2s']);
     const r = await ref.stop();
-    const mine = report.perTarget.find((t: any) => t.pid === cd);
+    const mine = report.perTarget.find((t: any) => t.pid === host.cd);
     expect(mine.role).toBe('containerd');
     expect(relDiff(mine.counters['context-switches'] / report.durationSeconds, r.maps['@cs'] / r.seconds)).toBeLessThan(0.3);
     // Independent of our detection: does perf itself count a hardware event here?
@@ -133,10 +124,10 @@ describe.skipIf(skip)('sched and the strace probes', () => {
     expect(report.syscalls.length).toBeGreaterThan(0);
     for (const s of report.syscalls) expect(['futex', 'epoll_pwait', 'openat']).toContain(s.syscall);
     expect(report.threads).toBeGreaterThan(5);
-    expect(tracedThreadCount(cd)).toBe(0);
+    expect(tracedThreadCount(host.cd)).toBe(0);
     const c = await runProbe(['--probe', 'syscall-count', '--backend', 'strace', '--duration', '2s']);
     expect(c.report.syscalls.map((s: any) => s.syscall)).toEqual(expect.arrayContaining(['futex', 'epoll_pwait']));
-    expect(tracedThreadCount(cd)).toBe(0);
+    expect(tracedThreadCount(host.cd)).toBe(0);
   });
 
   it('refuses --syscalls names that are not syscalls, before tracing', async () => {
