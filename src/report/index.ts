@@ -2,6 +2,7 @@
 import type { Format } from '../../parsers/detect.js';
 import { CtrscopeError } from '../errors.js';
 import { bpftraceReport } from './bpftrace-json.js';
+import { perfScriptReport } from './perf-script.js';
 import { perfStatReport } from './perf-stat.js';
 import { straceSummaryReport } from './strace-summary.js';
 import { straceReport } from './strace.js';
@@ -12,6 +13,7 @@ const RENDERERS: Partial<Record<Format, ReportRenderer<unknown>>> = {
   'strace-summary': straceSummaryReport as ReportRenderer<unknown>,
   'bpftrace-json': bpftraceReport as ReportRenderer<unknown>,
   'perf-stat': perfStatReport as ReportRenderer<unknown>,
+  'perf-script': perfScriptReport as ReportRenderer<unknown>,
 };
 
 export function rendererFor(format: Format): ReportRenderer<unknown> {
