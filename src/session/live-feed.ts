@@ -50,12 +50,11 @@ class SourceRunner {
     if (record && (patch.state || patch.message || patch.attachPoint)) this.sink.write({ t: this.now(), type: 'status', source: this.def.id, state: patch.state, message: patch.message, attachPoint: patch.attachPoint });
   }
 
-  /** Plans and starts; returns the recording header's entry. */
-  start(): RecordedSource {
+  /** Plans without starting anything; returns the recording header's entry. */
+  prepare(): RecordedSource {
     const d = this.def;
     const base = { id: d.id, probe: d.probe, panels: d.panels };
     if (d.poll) {
-      this.poll(d.poll);
       this.engine.setStatus(d.id, { backend: 'metrics' });
       return { ...base, state: 'starting', backend: 'metrics' };
     }
@@ -72,6 +71,17 @@ class SourceRunner {
     }
     if (!which(plan.argv[0]!)) return fail('failed', `${plan.argv[0]} is not installed`);
     this.plan = plan;
+    const skipped = plan.skipped.map((s) => `not ${s.attachPoint}: ${s.why}`).join('; ');
+    this.engine.setStatus(d.id, { backend: plan.backend, attachPoint: plan.attachPoint, message: plan.warning ?? (skipped || undefined) });
+    return { ...base, state: 'starting', backend: plan.backend, attachPoint: plan.attachPoint, argv: plan.argv, message: plan.warning ?? (skipped || undefined) };
+  }
+
+  /** Starts what prepare() planned: the tracer (and its schedule and followers), or the poll. */
+  start(): void {
+    const d = this.def;
+    if (d.poll) return this.poll(d.poll);
+    const plan = this.plan;
+    if (!plan) return;
     this.main = this.launch(plan);
     if (d.rotate) {
       const rotate = d.rotate;
@@ -81,9 +91,6 @@ class SourceRunner {
       }, rotate.firstMs);
     }
     if (d.follow) this.follow(this.ctx.host, true);
-    const skipped = plan.skipped.map((s) => `not ${s.attachPoint}: ${s.why}`).join('; ');
-    this.engine.setStatus(d.id, { backend: plan.backend, attachPoint: plan.attachPoint, message: plan.warning ?? (skipped || undefined) });
-    return { ...base, state: 'starting', backend: plan.backend, attachPoint: plan.attachPoint, argv: plan.argv, message: plan.warning ?? (skipped || undefined) };
   }
 
   private launch(plan: TracerPlan, follows?: number): Run {
@@ -214,9 +221,12 @@ export class LiveFeed {
     private readonly now: () => number,
   ) {}
 
-  /** Plans and starts every source; returns what was planned, for the recording's header. */
-  start(defs: LiveSourceDef[], ctx: FeedContext): RecordedSource[] {
-    return defs.map((def) => {
+  /**
+   * Plans every source, hands the plans to `planned` (the recording's header must come first),
+   * then starts them.
+   */
+  start(defs: LiveSourceDef[], ctx: FeedContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
+    const sources = defs.map((def) => {
       const probe = def.poll ? undefined : PROBES[def.probe];
       const params = probe?.params.safeParse(def.params ?? {});
       if (probe && params && !params.success) {
@@ -226,8 +236,10 @@ export class LiveFeed {
       }
       const r = new SourceRunner(def, probe, params?.data, ctx, this.engine, this.sink, this.now);
       this.runners.push(r);
-      return r.start();
+      return r.prepare();
     });
+    planned(sources);
+    for (const r of this.runners) r.start();
   }
 
   /** New discovery: sources that follow targets start tracers for new ones. */

@@ -51,9 +51,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
   engine.setContainerdVersion(version);
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   const feed = new LiveFeed(engine, sink, now);
-  const planned = feed.start(LIVE_SOURCES, { host, selection: o.selection, targets });
-  sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned });
-  sink.write({ t: 0, type: 'host', host });
+  feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
+    sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned });
+    sink.write({ t: 0, type: 'host', host });
+  });
 
   const load = o.demo ? new DemoLoad() : null;
   let stopping: Promise<number> | null = null;

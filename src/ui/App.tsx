@@ -1,7 +1,7 @@
 /** The live view: renders the screen lines of the current state and turns keys and resizes into actions. */
 import { Box, Text, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { toUiKey } from './keys.js';
+import { toUiKeys } from './keys.js';
 import { screenLines } from './screen.js';
 import type { UiStore } from './store.js';
 import type { Line } from './text.js';
@@ -29,8 +29,7 @@ export function App({ store }: { store: UiStore }) {
     };
   }, [stdout, store]);
   useInput((input, key) => {
-    const k = toUiKey(input, key);
-    if (k) store.dispatch({ type: 'key', key: k });
+    for (const k of toUiKeys(input, key)) store.dispatch({ type: 'key', key: k });
   });
   const lines = useMemo(() => screenLines(state), [state]);
   return (

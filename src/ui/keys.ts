@@ -17,3 +17,17 @@ export function toUiKey(input: string, key: Key): UiKey | null {
   const c = input.toLowerCase();
   return PLAIN.has(c) ? (c as UiKey) : null;
 }
+
+const TYPED: Record<string, UiKey> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'escape', '\x03': 'ctrl-c' };
+
+/**
+ * Ink hands over plain text that arrived in one read as one input ("6\r" when two keys came
+ * quickly, or were pasted): each character is then a key of its own.
+ */
+export function toUiKeys(input: string, key: Key): UiKey[] {
+  if (input.length > 1 && !input.includes('\x1b') && !key.ctrl && !key.meta) {
+    return [...input].map((c) => TYPED[c] ?? (PLAIN.has(c.toLowerCase()) ? (c.toLowerCase() as UiKey) : null)).filter((k): k is UiKey => k !== null);
+  }
+  const k = toUiKey(input, key);
+  return k ? [k] : [];
+}

@@ -72,3 +72,12 @@ describe('live view (ink-testing-library)', () => {
     expect(v.frame().replace(/\s+/g, ' ')).toMatch(/terminal is 40x10; the live view needs at least 50x14/);
   });
 });
+
+describe('keys typed faster than a read', () => {
+  it('treats "6\\r" arriving in one chunk as 6 then Enter', async () => {
+    const v = (current = mount());
+    v.stdin.write('6\r');
+    await tick();
+    expect(v.frame()).toContain(`› pid ${snap.host.containerd[0]!.pid}`);
+  });
+});
