@@ -6,7 +6,8 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO, startCli, tracersOf } from '../helpers/cli.js';
+import { waitFor } from '../helpers/host.js';
 import { refCount, relDiff, runProbe, sumValues, underLoad } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
@@ -119,5 +120,20 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
     expect(report.unit).toBe('ns');
     expect(report.total).toBe(sumValues(Object.fromEntries(report.stacks.map((s: any) => [s.stack, s.value]))));
     expect(report.stacks.some((s: any) => /futex|epoll/.test(s.stack))).toBe(true);
+  });
+
+  it('Ctrl-C ends a run early and still prints the result, leaving no tracer', async () => {
+    const run = startCli(['--probe', 'file-opens', '--duration', '60s', '--json']);
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 15_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGINT');
+    const res = await run.done;
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/interrupted: result covers the time until Ctrl-C/);
+    const report = JSON.parse(res.stdout);
+    expect(report.durationSeconds).toBeGreaterThan(0.5);
+    expect(report.durationSeconds).toBeLessThan(10);
+    expect(report.opens).toBeGreaterThan(0);
+    expect(tracersOf(res.pid)).toEqual([]);
   });
 });
