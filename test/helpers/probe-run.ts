@@ -55,8 +55,8 @@ export function refCount(program: string): RefCount {
 }
 
 /** Runs ctrscope with --json; asserts a tracer of its session ran and that none is left after. */
-export async function runProbe(args: string[], opts: { pollMs?: number } = {}): Promise<{ report: any; res: CliResult }> {
-  const run = startCli([...args, '--json']);
+export async function runProbe(args: string[], opts: { pollMs?: number; env?: Record<string, string> } = {}): Promise<{ report: any; res: CliResult }> {
+  const run = startCli([...args, '--json'], { env: opts.env });
   let seen: number[] = [];
   // Look for the run's tracers while it runs (they start after host checks and target discovery).
   const t = setInterval(() => {

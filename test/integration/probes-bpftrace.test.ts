@@ -2,7 +2,7 @@
  * The bpftrace probes on the real containerd under scripts/load.sh, each checked against an
  * independent measure taken around the same run: a separate bpftrace count, or /proc.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
@@ -135,5 +135,28 @@ describe.skipIf(skip)('bpftrace probes on the real containerd', () => {
     expect(report.durationSeconds).toBeLessThan(10);
     expect(report.opens).toBeGreaterThan(0);
     expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it('vfs-latency walks down the ladder at run time when a rung detection allowed fails to attach', async () => {
+    // Make detection believe in kprobes (a kprobe PMU in a stand-in /sys): bpftrace then tries
+    // kprobe:vfs_read for real, fails on a kernel without kprobes, and the run moves on.
+    const fake = mkdtempSync('/tmp/ctrscope-sys-');
+    for (const d of ['kprobe', 'software', 'tracepoint', 'uprobe']) mkdirSync(`${fake}/bus/event_source/devices/${d}`, { recursive: true });
+    try {
+      const kprobesHere = readdirSync('/sys/bus/event_source/devices').includes('kprobe');
+      const { report, res } = await runProbe(['--probe', 'vfs-latency', '--duration', '2s'], { env: { CTRSCOPE_SYS: fake } });
+      if (kprobesHere) {
+        expect(report.attachPoint).toMatch(/^kprobe:/);
+        return;
+      }
+      expect(report.attachPoint).toMatch(/^tracepoint:syscalls:/);
+      const kprobe = report.skipped.find((s: any) => s.attachPoint.startsWith('kprobe:vfs_read'));
+      // The reason is bpftrace's own error, not a detection guess.
+      expect(kprobe.why).toMatch(/Error attaching probe|kprobe_events/);
+      expect(res.stderr).toMatch(/kprobe:vfs_read,vfs_write did not attach .*; trying /);
+      expect(report.stats.read.count).toBeGreaterThan(0);
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
   });
 });
