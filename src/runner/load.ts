@@ -6,6 +6,13 @@
 import { CtrscopeError } from '../errors.js';
 import { ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from './ctr.js';
 import { run } from './exec.js';
+import { readProc } from '../targets/procfs.js';
+
+/** Is pid a running ctrscope (its command line names our CLI)? */
+function isCtrscope(pid: number): boolean {
+  const cmd = readProc(pid, 'cmdline');
+  return cmd !== null && /ctrscope|cli\.js/.test(cmd);
+}
 
 export interface LoadOptions {
   namespace?: string;
@@ -34,6 +41,8 @@ export class DemoLoad {
   private inFlight = 0;
   private counts = { started: 0, failed: 0 };
   lastError: string | null = null;
+  /** Containers left by earlier demos whose ctrscope had died, removed at start. */
+  orphansRemoved = 0;
 
   constructor(private readonly o: LoadOptions = {}) {
     this.target = { namespace: o.namespace ?? process.env.CTRSCOPE_NAMESPACE ?? 'ctrscope', address: o.address ?? process.env.CONTAINERD_ADDRESS };
@@ -48,6 +57,7 @@ export class DemoLoad {
   async start(): Promise<void> {
     if (!(await ctrHasImage(this.target, this.image)))
       throw new CtrscopeError('containerd', `--demo needs the image ${this.image} in namespace ${this.target.namespace}, and ctr could not find it`, 'scripts/setup.sh imports it');
+    await this.removeOrphans();
     this.active = true;
     const addr = this.target.address ? ['--address', this.target.address] : [];
     for (let k = 1; k <= (this.o.idle ?? 2); k++) {
@@ -56,6 +66,19 @@ export class DemoLoad {
       else this.note(r.stderr);
     }
     this.loop = this.churn();
+  }
+
+  /** Containers of an earlier --demo whose ctrscope is gone (killed with SIGKILL, say) are removed. */
+  private async removeOrphans(): Promise<void> {
+    const ls = await run(['ctr', ...(this.target.address ? ['--address', this.target.address] : []), '-n', this.target.namespace, 'containers', 'ls', '-q']);
+    const dead = new Set<number>();
+    for (const id of ls.stdout.split('\n')) {
+      const m = /^ctrscope-demo-(\d+)-/.exec(id);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      if (pid !== process.pid && !isCtrscope(pid)) dead.add(pid);
+    }
+    for (const pid of dead) this.orphansRemoved += (await ctrRemoveAll(this.target, `ctrscope-demo-${pid}-`)).length;
   }
 
   private note(stderr: string): void {

@@ -104,14 +104,20 @@ class SourceRunner {
     this.engine.runStarted(id, run, { pids: plan.pids, attachPoint: plan.attachPoint }, t0);
     let lines = 0;
     let dropped = 0;
+    // strace writes its trace on stderr (plan.stream): that is then the stream the source reads.
+    const fromStderr = plan.stream === 'stderr';
+    const data = (l: string) => {
+      lines++;
+      this.engine.line(id, l, this.now(), run);
+    };
     tracer.start({
-      onStdoutChunk: (text) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
-      onStdoutLine: (l) => {
-        lines++;
-        this.engine.line(id, l, this.now(), run);
-      },
+      onStdoutChunk: fromStderr ? undefined : (text) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
+      onStdoutLine: fromStderr ? undefined : data,
       onStderrLine: (l) => {
-        if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
+        if (fromStderr) {
+          this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: l + '\n' });
+          data(l);
+        } else if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
       },
       onDropped: (_bytes, n) => {
         dropped += n;

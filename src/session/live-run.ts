@@ -19,7 +19,7 @@ import { LIVE_SOURCES } from './live-sources/index.js';
 import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
 import { Recorder } from './record.js';
 import { VERSION } from '../version.js';
-import { runStrace } from './live-strace.js';
+import { runStrace, type StraceRun } from './live-strace.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -62,17 +62,20 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const done = new Promise<number>((r) => (finish = r));
   let ui: Frontend | null = null;
   let timer: NodeJS.Timeout | undefined;
-  let strace: Promise<void> | null = null;
+  let strace: StraceRun | null = null;
   const shutdown = (): Promise<number> => {
     stopping ??= (async () => {
       clearInterval(timer);
       ui?.dispatch({ type: 'key', key: 'q' });
-      await Promise.allSettled([feed.stop(), load?.stop(), strace]);
+      await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
       sink.close();
       ui?.close();
       // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
       // otherwise re-raise it and end the process before the containers are removed).
       for (const s of SIGNALS) process.off(s, onSignal);
+      // Everything we started is stopped and the terminal is back: a timer left pending elsewhere
+      // (the runner's stop ladder waits out its deadlines) must not hold the shell prompt.
+      setTimeout(() => process.exit(), 300).unref();
       return 0;
     })();
     void stopping.then(finish);
@@ -94,7 +97,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
         dispatch({ type: 'notice', ...exportStacks(engine.snapshot()) });
         break;
       case 'strace':
-        strace = runStrace(e.pid, e.label, dispatch);
+        strace = runStrace(e.pid, e.label, engine.getHost(), dispatch);
         break;
     }
   };
@@ -114,9 +117,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
     if (!sameHost(h, lastHost)) {
       lastHost = h;
       engine.setHost(h);
-      feed.onHost(h);
       sink.write({ t, type: 'host', host: h });
     }
+    // Each tick, not only on change: a shim becomes old enough to follow while nothing changes.
+    feed.onHost(h);
     const self = cpu.sample(feed.pids());
     engine.setSelf(self);
     sink.write({ t, type: 'self', ...self });

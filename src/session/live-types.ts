@@ -56,6 +56,10 @@ export interface CounterLine {
 
 export interface SchedView {
   counters: CounterLine[];
+  /** How many processes the counts cover (perf stat runs one per process). */
+  processes: number;
+  /** No perf stat reports any more: these are the last figures. */
+  stale?: boolean;
 }
 
 export interface HistBar {

@@ -8,7 +8,7 @@ import { layout, MIN_COLS, MIN_ROWS } from './layout.js';
 import { SHORT, titleLine } from './panels/common.js';
 import { containerdLines } from './panels/containerd.js';
 import { eventsLines, eventsTitle } from './panels/events.js';
-import { schedLines } from './panels/sched.js';
+import { schedLines, schedTitle } from './panels/sched.js';
 import { stacksLines, stacksTitle } from './panels/stacks.js';
 import { syscallsLines, syscallsTitle } from './panels/syscalls.js';
 import { targetsLines, targetsTitle } from './panels/targets.js';
@@ -20,7 +20,7 @@ type Body = (s: UiState, width: number, height: number) => Line[];
 
 const PANELS: Record<PanelId, { body: Body; title: (s: UiState) => string }> = {
   syscalls: { body: syscallsLines, title: syscallsTitle },
-  sched: { body: (s, w) => schedLines(s, w), title: () => '' },
+  sched: { body: (s, w) => schedLines(s, w), title: schedTitle },
   vfs: { body: vfsLines, title: vfsTitle },
   stacks: { body: stacksLines, title: stacksTitle },
   events: { body: eventsLines, title: eventsTitle },

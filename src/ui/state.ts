@@ -137,11 +137,12 @@ function enter(s: UiState): Step {
   return same(s);
 }
 
+/** Esc: closes what is drawn on top first (a box, the strace result), then backs out of a drill-in or zoom. */
 function back(s: UiState): Step {
   if (s.overlay) return next(s, { overlay: null });
+  if (s.strace && s.strace.state !== 'running') return next(s, { strace: null });
   if (s.focus === 'targets' && s.drill !== null) return next(s, { drill: null });
   if (s.focus === 'stacks' && s.flameZoom.length > 0) return next(s, { flameZoom: s.flameZoom.slice(0, -1) });
-  if (s.strace && s.strace.state !== 'running') return next(s, { strace: null });
   return next(s, { notice: null });
 }
 

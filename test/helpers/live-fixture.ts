@@ -27,3 +27,12 @@ export function lastWithSyscalls(snaps: LiveSnapshot[]): LiveSnapshot {
   if (!s) throw new Error('the fixture has no syscall rates');
   return s;
 }
+
+/** The recording as if a source had not run: its header entry and its output removed. */
+export function withoutSource(rec: Recording, id: string): Recording {
+  return {
+    ...rec,
+    meta: { ...rec.meta, sources: rec.meta.sources.filter((s) => s.id !== id) },
+    entries: rec.entries.filter((e) => !('source' in e) || e.source !== id),
+  };
+}

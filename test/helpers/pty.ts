@@ -76,13 +76,15 @@ export class PtyApp {
     this.term.resize(cols, rows);
   }
 
-  /** Ends the program if a test failed half-way (SIGKILL by pid). */
-  kill(): void {
-    try {
-      process.kill(this.proc.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+  /**
+   * Ends the program if a test failed half-way: SIGTERM (its one shutdown path removes what it
+   * started), then SIGKILL by pid if it is still there after the grace time.
+   */
+  async close(graceMs = 20_000): Promise<void> {
+    if (!alive(this.proc.pid)) return;
+    process.kill(this.proc.pid, 'SIGTERM');
+    const gone = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs))]);
+    if (!gone && alive(this.proc.pid)) process.kill(this.proc.pid, 'SIGKILL');
   }
 }
 

@@ -58,7 +58,7 @@ describe('replay in a real terminal (recorded fixture, no root needed)', () => {
       a.press('q');
       expect(await a.exited).toEqual({ exitCode: 0, signal: 0 });
     } finally {
-      a.kill();
+      await a.close();
     }
   }, 60_000);
 });

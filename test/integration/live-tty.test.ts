@@ -21,7 +21,10 @@ const demoContainers = (pid: number) =>
 const started = (s: string) => Number(/demo: (\d+) containers started/.exec(s)?.[1] ?? -1);
 
 let app: PtyApp | null = null;
-afterEach(() => app?.kill());
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
 
 describe.skipIf(skip)('live view in a real terminal', () => {
   it('fills every panel, answers every key, re-lays on resize, and quits cleanly with q', async () => {
@@ -42,6 +45,10 @@ describe.skipIf(skip)('live view in a real terminal', () => {
     await a.waitFor(/read +n=\d/, 20_000);
     await a.waitFor(/goroutines \d+/, 20_000);
     await a.waitFor(/4 stacks .*\(\d+ of \d+ samples\)/, 30_000);
+    // Counters from perf stat: a rate, and hardware counters as a rate or plainly unsupported.
+    s = await a.waitFor(/context switches +[\d.]+[kM]?\/s/, 20_000);
+    expect(s).toMatch(/cache misses +([\d.]+[kM]?\/s|not supported on this host)/);
+    await a.waitFor(/5 events .*open [\d.]+[kM]?\/s/, 20_000);
 
     // Help, and Esc closes it.
     a.press('?');
@@ -86,6 +93,15 @@ describe.skipIf(skip)('live view in a real terminal', () => {
     await a.waitFor(/with strace for 5 s\?/);
     a.press('n');
     await a.waitFor(/strace cancelled/);
+    // Confirmed: 5 s of strace on containerd, then its table (or why it could not attach: only one
+    // ptrace tracer at a time, and other tests may hold containerd); Esc closes it.
+    a.press('s');
+    await a.waitFor(/with strace for 5 s\?/);
+    a.press('y');
+    s = await a.waitFor(/\d+ calls \([\d.]+[kM]?\/s\), \d+ errors in [\d.]+ s under strace|strace did not attach to pid \d+: .+/, 30_000);
+    if (/under strace/.test(s)) expect(s).toMatch(/slowest calls:/);
+    a.press(KEYS.escape);
+    await a.waitFor((x) => !x.includes('strace detail'));
 
     // Resizing re-lays: narrow shows one panel and a tab bar, tiny says so, wide again shows all.
     a.resize(72, 22);

@@ -10,7 +10,14 @@ export function schedLines(s: UiState, width: number): Line[] {
   const nameW = Math.min(22, Math.max(12, width - 28));
   return v.counters.map((c) =>
     c.supported
-      ? [seg(col(c.name, nameW, 'left')), seg(col(fmtRate(c.perSec), 9) + '/s'), seg(c.total == null ? '' : col(fmtRate(c.total), 9) + ' total', { dim: true })]
+      ? [seg(col(c.name, nameW, 'left')), seg(col(fmtRate(c.perSec), 9) + '/s'), seg(c.total == null ? '' : col(fmtRate(c.total), 9) + ' since start/reset', { dim: true })]
       : [seg(col(c.name, nameW, 'left')), seg('not supported on this host', { color: 'yellow' })],
   );
+}
+
+export function schedTitle(s: UiState): string {
+  const v = s.shown?.sched;
+  if (!v) return '';
+  if (v.stale) return 'last figures: no perf stat is running';
+  return `perf stat on ${v.processes} process${v.processes === 1 ? '' : 'es'} (containerd, long-lived shims) · per second`;
 }

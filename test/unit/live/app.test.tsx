@@ -4,15 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../src/ui/App.js';
 import { initialState, type Effect } from '../../../src/ui/state.js';
 import { UiStore } from '../../../src/ui/store.js';
-import { lastWithSyscalls, replaySnapshots } from '../../helpers/live-fixture.js';
+import { lastWithSyscalls, liveRecording, replaySnapshots, withoutSource } from '../../helpers/live-fixture.js';
 
 const snap = lastWithSyscalls(replaySnapshots());
+const noVfs = lastWithSyscalls(replaySnapshots(withoutSource(liveRecording(), 'vfs')));
 const tick = () => new Promise((r) => setTimeout(r, 30));
 
-function mount(cols = 100, rows = 32) {
+function mount(cols = 100, rows = 32, shown = snap) {
   const effects: Effect[] = [];
   const store = new UiStore(initialState(cols, rows), (e) => effects.push(e));
-  store.dispatch({ type: 'snapshot', snapshot: snap });
+  store.dispatch({ type: 'snapshot', snapshot: shown });
   const app = render(<App store={store} />);
   return { ...app, store, effects, frame: () => app.lastFrame() ?? '' };
 }
@@ -28,8 +29,14 @@ describe('live view (ink-testing-library)', () => {
     expect(f).toContain(`containerd ${snap.containerdVersion} pid ${cd.pid}`);
     for (const title of ['1 syscalls', '2 scheduler & counters', '3 VFS latency', '4 stacks', '5 events', '6 targets', '7 containerd']) expect(f).toContain(title);
     expect(f).toContain(snap.syscalls!.rows[0]!.syscall);
-    expect(f).toMatch(/waiting for probe sched/);
+    expect(f).toMatch(/context switches +[\d.]+k?\/s/);
     expect(f.split('\n').length).toBe(31);
+  });
+
+  it('says why a panel has nothing: the VFS panel of a recording without its source', () => {
+    const f = (current = mount(100, 32, noVfs)).frame();
+    expect(f).toContain('3 VFS latency');
+    expect(f).toMatch(/^not in this recording/m);
   });
 
   it('opens help with ?, drills into a target with 6 and Enter, backs out with Esc', async () => {

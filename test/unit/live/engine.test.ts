@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { syscallNamer } from '../../../src/host/syscalls.js';
 import type { RecordEntry } from '../../../src/session/record-format.js';
 import { ReplayFeed } from '../../../src/session/replay.js';
-import { liveRecording, replaySnapshots } from '../../helpers/live-fixture.js';
+import { liveRecording, replaySnapshots, withoutSource } from '../../helpers/live-fixture.js';
 
 type Stdout = Extract<RecordEntry, { type: 'stdout' }>;
 
@@ -94,11 +94,10 @@ describe('live engine on fixtures/live/demo', () => {
     expect(strip(replaySnapshots({ ...rec, entries: resplit }))).toEqual(strip(replaySnapshots(rec)));
   });
 
-  it('leaves a panel empty when nothing feeds it, never inventing its numbers', () => {
-    const snap = replaySnapshots(rec).at(-1)!;
-    // No sched source in this recording: the panel has no data, only the probe it waits for.
+  it('leaves a panel empty when nothing feeds it, and says why, never inventing its numbers', () => {
+    const snap = replaySnapshots(withoutSource(rec, 'sched')).at(-1)!;
     expect(snap.sched).toBeUndefined();
-    expect(snap.sources.some((s) => s.panels.includes('sched'))).toBe(false);
+    expect(snap.sources.find((s) => s.id === 'sched')).toMatchObject({ state: 'missing', message: 'not in this recording' });
     const syscalls = snap.sources.find((s) => s.id === 'syscalls')!;
     expect(syscalls.backend).toBe('bpftrace');
     expect(syscalls.attachPoint).toMatch(/raw_syscalls/);

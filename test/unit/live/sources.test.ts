@@ -57,3 +57,52 @@ describe('live sources on fixtures/live/demo', () => {
     expect(first.sources.find((s) => s.id === 'stacks')!.backend).toBe('bpftrace');
   });
 });
+
+/** Each stdout chunk of a source with its time (chunks hold whole lines in these captures). */
+function timedLines(source: string): Array<{ t: number; line: string }> {
+  const out: Array<{ t: number; line: string }> = [];
+  let rest = '';
+  for (const e of rec.entries as Array<Extract<RecordEntry, { type: 'stdout' }>>) {
+    if (e.type !== 'stdout' || e.source !== source) continue;
+    const parts = (rest + e.chunk).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) out.push({ t: e.t, line });
+  }
+  return out;
+}
+
+describe('live sources on fixtures/live/demo: sched and events', () => {
+  it('sched: totals and the last rate are what perf printed; missing hardware counters stay unsupported', () => {
+    const rows = timedLines('sched').map(({ line }) => line.trim().split(','));
+    const ctx = rows.filter((r) => r[3] === 'context-switches').map((r) => ({ time: Number(r[0]), value: Number(r[1]) }));
+    expect(ctx.length).toBeGreaterThan(1);
+    const counter = (name: string) => last.sched!.counters.find((c) => c.name === name)!;
+    expect(counter('context switches').total).toBe(ctx.reduce((a, r) => a + r.value, 0));
+    const [a, b] = ctx.slice(-2) as [{ time: number; value: number }, { time: number; value: number }];
+    expect(counter('context switches').perSec).toBeCloseTo(b.value / (b.time - a.time), 6);
+    const cacheRow = rows.find((r) => r[3] === 'cache-misses')!;
+    if (cacheRow[1] === '<not supported>') expect(counter('cache misses')).toMatchObject({ supported: false, perSec: null, total: null });
+  });
+
+  it('file opens: the open rate is the growth of the recorded @opens between its last two prints', () => {
+    const prints = timedLines('file-opens').filter(({ line }) => line.startsWith('{"type": "map", "data": {"@opens"'));
+    expect(prints.length).toBeGreaterThan(1);
+    const sum = (p: { line: string }) => Object.values(JSON.parse(p.line).data['@opens'] as Record<string, number>).reduce((x, y) => x + y, 0);
+    const [a, b] = prints.slice(-2) as [{ t: number; line: string }, { t: number; line: string }];
+    expect(last.events!.perSec.open).toBeCloseTo((sum(b) - sum(a)) / ((b.t - a.t) / 1000), 6);
+    // Newest first, each naming a path the maps hold.
+    const paths = Object.keys(JSON.parse(b.line).data['@opens']).map((k) => k.split(',')[0]);
+    const opens = last.events!.items.filter((e) => e.kind === 'open');
+    expect(opens.length).toBeGreaterThan(0);
+    expect(paths.some((p) => opens[0]!.text.includes(p!))).toBe(true);
+    expect(last.events!.items.map((e) => e.t)).toEqual([...last.events!.items.map((e) => e.t)].sort((x, y) => y - x));
+  });
+
+  it('process exec: every exec event names a program the @execs map holds', () => {
+    const prints = timedLines('process-exec').filter(({ line }) => line.startsWith('{"type": "map", "data": {"@execs"'));
+    const programs = new Set(prints.flatMap((p) => Object.keys(JSON.parse(p.line).data['@execs']).map((k) => k.slice(0, k.lastIndexOf(',')))));
+    const execs = last.events!.items.filter((e) => e.kind === 'exec');
+    expect(execs.length).toBeGreaterThan(0);
+    for (const e of execs) expect(programs.has(e.text.replace(/^exec /, '').replace(/ +×\d+$/, ''))).toBe(true);
+  });
+});

@@ -66,6 +66,15 @@ describe('live view reducer', () => {
     expect(r.state.strace?.state).toBe('running');
   });
 
+  it('closes the strace result with Esc before backing out of a zoom or drill-in', () => {
+    let s = run(withSnap, ...keys('6', 'enter', 's', 'y')).state;
+    s = run(s, { type: 'strace', view: { pid: 1, label: 'x', state: 'done', lines: ['table'] } }).state;
+    s = run(s, ...keys('escape')).state;
+    expect(s.strace).toBeNull();
+    expect(s.drill).not.toBeNull();
+    expect(run(s, ...keys('escape')).state.drill).toBeNull();
+  });
+
   it('quits once, from anywhere, with q or Ctrl-C', () => {
     expect(run(withSnap, ...keys('?', 'q')).effects).toEqual([{ type: 'quit' }]);
     expect(run(withSnap, ...keys('s', 'ctrl-c', 'q', 'y')).effects).toEqual([{ type: 'quit' }]);
