@@ -97,6 +97,6 @@ done
 printf '\n| tracing attached | starts/s | untraced around it | ratio |\n| --- | ---: | ---: | ---: |\n'
 for p in $PROBES "strace -f"; do
   grep "^$p|" <<< "$ratios" | sort -t'|' -k4 -n | awk -F'|' -v name="$p" '{ r[NR] = $0 } END {
-    split(r[int((NR + 1) / 2)], m, /\|/); note = NR > 1 ? " (median of " NR ")" : ""
+    split(r[int((NR + 1) / 2)], m, /\|/); note = (NR > 1) ? " (median of " NR ")" : ""
     printf "| %s | %s | %s | %.0f%%%s |\n", name, m[2], m[3], m[4], note }'
 done
