@@ -128,9 +128,10 @@ class Run {
     } finally {
       progress.stop();
       this.watch?.stop();
+      // Handlers stay until every tracer is stopped: a second Ctrl-C must not cut the cleanup short.
+      await Promise.all([this.main, ...this.followers].filter(Boolean).map((t) => t.stop()));
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await Promise.all([this.main, ...this.followers].filter(Boolean).map((t) => t.stop()));
     }
     return this.interrupted;
   }
