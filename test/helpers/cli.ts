@@ -47,7 +47,7 @@ export function tracersOf(sessionPid: number): number[] {
 
 /** Starts scripts/load.sh in the background; stop() ends it (it removes its containers). */
 export function startLoad(count = 0, env: Record<string, string> = {}): { stop: () => Promise<void>; child: ChildProcess } {
-  const child = spawn('bash', [`${REPO}scripts/load.sh`, String(count)], { stdio: 'ignore', env: { ...process.env, ...env } });
+  const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'bash', `${REPO}scripts/load.sh`, String(count)], { stdio: 'ignore', env: { ...process.env, ...env } });
   const exited = new Promise<void>((r) => child.on('close', () => r()));
   return {
     child,

@@ -13,9 +13,9 @@ export interface RefCount {
   stop(): Promise<{ maps: Record<string, any>; seconds: number }>;
 }
 
-/** Starts `bpftrace -f json -e program` (the test's own program, written by the test). */
+/** Starts `bpftrace -f json -e program` (the test's own program), under a parent-death signal so a test that dies cannot leave it attached. */
 export function refCount(program: string): RefCount {
-  const child = spawn('bpftrace', ['-f', 'json', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'bpftrace', '-f', 'json', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   let attachedAt = 0;

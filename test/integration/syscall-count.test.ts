@@ -12,7 +12,7 @@ const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 /** Counts containerd's syscall entries in the kernel until stopped; resolves with count and seconds attached. */
 function independentCount(pid: number) {
   const prog = `tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @n = count(); } END { printf("elapsed %d\\n", elapsed); }`;
-  const child = spawn('bpftrace', ['-f', 'json', '-e', prog], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'bpftrace', '-f', 'json', '-e', prog], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let attachedAt = 0;
   const attached = new Promise<void>((resolve) =>
