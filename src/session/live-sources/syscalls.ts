@@ -169,8 +169,11 @@ export const syscallsSource: LiveSourceDef = {
   id: 'syscalls',
   probe: 'syscall-count',
   panels: ['syscalls', 'targets'],
-  // Every short-lived fork of a shim adds keys; bpftrace's default of 4096 keys a map fills
-  // within seconds under container churn, after which new keys are silently not counted.
+  // Every short-lived fork of a shim adds keys to the cumulative maps: under container churn they
+  // grow by about 100 KB a second (bpftrace then prints megabytes a second, and at its key limit
+  // silently stops counting new processes). A fresh tracer every 10 s keeps them small; rates
+  // and histories carry on across runs. The raised key limit covers a 10 s window with room.
   env: { BPFTRACE_MAP_KEYS_MAX: '65536' },
+  rotate: { firstMs: 10_000, everyMs: 10_000 },
   create: (ctx) => new SyscallsSource(syscallNamer(ctx.arch)),
 };

@@ -7,11 +7,12 @@ import { waitingLines } from './common.js';
 export function schedLines(s: UiState, width: number): Line[] {
   const v = s.shown?.sched;
   if (!v) return waitingLines(s.shown, 'sched');
-  const nameW = Math.min(22, Math.max(12, width - 28));
+  const nameW = Math.max(10, Math.min(18, width - 12)) + 1;
+  const totals = width >= nameW + 11 + 24;
   return v.counters.map((c) =>
     c.supported
-      ? [seg(col(c.name, nameW, 'left')), seg(col(fmtRate(c.perSec), 9) + '/s'), seg(c.total == null ? '' : col(fmtRate(c.total), 9) + ' since start/reset', { dim: true })]
-      : [seg(col(c.name, nameW, 'left')), seg('not supported on this host', { color: 'yellow' })],
+      ? [seg(col(c.name, nameW - 1, 'left') + ' '), seg(col(fmtRate(c.perSec), 9) + '/s'), seg(totals && c.total != null ? col(fmtRate(c.total), 10) + ' since start/reset' : '', { dim: true })]
+      : [seg(col(c.name, nameW - 1, 'left') + ' '), seg('not supported on this host', { color: 'yellow' })],
   );
 }
 

@@ -1,6 +1,6 @@
 /** VFS read and write latency: log2 histograms as bars (or a one-line shape when short), p50/p99. */
 import type { HistBar, LatencyHist } from '../../session/live-types.js';
-import { bar, fmtNs, fmtRate } from '../format.js';
+import { bar, fmtNs, fmtRate, sparkline } from '../format.js';
 import type { UiState } from '../state.js';
 import { col, seg, type Line } from '../text.js';
 import { waitingLines } from './common.js';
@@ -36,6 +36,11 @@ export function histLines(name: string, h: LatencyHist, width: number, height: n
     out.push([seg('no calls', { dim: true })]);
     return out;
   }
+  if (height - 1 < 3) {
+    // Too short for bars: the whole distribution as one line, fastest bucket on the left.
+    out.push([seg(`${fmtNs(bs[0]!.low)} `, { dim: true }), seg(sparkline(bs.map((b) => b.count), bs.length), { color: 'cyan' }), seg(` ${fmtNs(bs[bs.length - 1]!.high ?? bs[bs.length - 1]!.low)}`, { dim: true })]);
+    return out;
+  }
   const rows = fitBuckets(bs, height - 1);
   const max = Math.max(...rows.map((b) => b.count));
   const cells = Math.max(1, width - 7 - 1 - 7);
@@ -48,7 +53,7 @@ export function vfsLines(s: UiState, width: number, height: number): Line[] {
   if (!v) return waitingLines(s.shown, 'vfs');
   // Why the better attach points were not used (the ladder), on the last line when there is room.
   const why = s.shown?.sources.find((x) => x.panels.includes('vfs'))?.message;
-  if (why && height >= 4) return [...vfsLines({ ...s, shown: { ...s.shown!, sources: [] } }, width, height - 1).slice(0, height - 1), [seg(why, { dim: true })]];
+  if (why && height >= 6) return [...vfsLines({ ...s, shown: { ...s.shown!, sources: [] } }, width, height - 1).slice(0, height - 1), [seg(why, { dim: true })]];
   if (width >= 64) {
     const half = Math.floor((width - 2) / 2);
     const r = histLines('read', v.read, half, height);
