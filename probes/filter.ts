@@ -5,15 +5,23 @@
  */
 import type { ProbeContext, TargetSelection } from './types.js';
 import { SHIM_COMM } from '../src/targets/discover.js';
+
+export const CONTAINERD_COMM = 'containerd';
 import { cgroupIdOf, pidsInCgroupOf } from '../src/host/cgroup.js';
 import { comm, listPids } from '../src/targets/procfs.js';
 import { ownTree } from '../src/targets/resolve.js';
 
 export interface Predicate {
-  /** e.g. `pid == $1 || comm == str($2)` */
+  /** e.g. `(pid == $1 && @ctrscope_exited[$1] == 0) || comm == str($2)` */
   text: string;
   /** The positional arguments, in order. */
   args: string[];
+  /**
+   * A probe appended to the program when targets are named by pid: it marks a target's pid in
+   * the kernel the moment that process exits, and the predicate then refuses the pid, so a new
+   * process that gets the same number is never traced (not even before ctrscope notices).
+   */
+  exitProbe?: string;
 }
 
 export const MAX_TARGET_ARGS = 64;
@@ -22,14 +30,19 @@ export const MAX_TARGET_ARGS = 64;
  * pids: validated process ids; comms: validated command names; cgroupIds: v2 cgroup ids of
  * containers (a container's processes, including those it starts later).
  */
-export function targetPredicate(sel: TargetSelection, containerdPids: number[], containerPids: number[] = [], cgroupIds: number[] = []): Predicate {
-  const pids = sel.defaultTargets ? containerdPids : [...new Set([...sel.pids, ...containerPids])];
-  const comms = sel.defaultTargets ? [SHIM_COMM] : sel.comms;
+export function targetPredicate(sel: TargetSelection, _containerdPids: number[], containerPids: number[] = [], cgroupIds: number[] = []): Predicate {
+  // Default targets are matched by comm in the kernel: every containerd (a restarted one too, with
+  // its new pid) and every runc v2 shim, including those that start during the run.
+  const pids = sel.defaultTargets ? [] : [...new Set([...sel.pids, ...containerPids])];
+  const comms = sel.defaultTargets ? [CONTAINERD_COMM, SHIM_COMM] : sel.comms;
   const args: string[] = [];
   const terms: string[] = [];
+  const pidRefs: string[] = [];
   for (const p of pids) {
     args.push(String(p));
-    terms.push(`pid == $${args.length}`);
+    const ref = `$${args.length}`;
+    pidRefs.push(`pid == ${ref}`);
+    terms.push(`(pid == ${ref} && @ctrscope_exited[${ref}] == 0)`);
   }
   for (const c of comms) {
     args.push(c);
@@ -41,7 +54,8 @@ export function targetPredicate(sel: TargetSelection, containerdPids: number[], 
   }
   if (args.length > MAX_TARGET_ARGS) throw new RangeError(`at most ${MAX_TARGET_ARGS} targets`);
   // No target at all would trace the whole host: match nothing instead (pid 0 is the idle task).
-  return { text: terms.length ? terms.join(' || ') : 'pid == 0 && pid == 1', args };
+  const exitProbe = pidRefs.length ? `tracepoint:sched:sched_process_exit /tid == pid && (${pidRefs.join(' || ')})/ { @ctrscope_exited[pid] = 1; }` : undefined;
+  return { text: terms.length ? terms.join(' || ') : 'pid == 0 && pid == 1', args, exitProbe };
 }
 
 /**
@@ -61,6 +75,7 @@ export function withPredicate(program: string, pred: Predicate): string {
     return `/${pred.text}/ // ctrscope:filter`;
   });
   if (n === 0) throw new Error('program has no ctrscope:filter line');
+  if (pred.exitProbe) out.push('', '// ctrscope: pid targets that exit are refused from then on (pid reuse)', pred.exitProbe);
   return out.join('\n');
 }
 

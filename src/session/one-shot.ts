@@ -13,7 +13,7 @@ import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
 import { comm, statFields } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
-import { TargetWatch } from '../targets/watch.js';
+import { describeEvent, TargetWatch } from '../targets/watch.js';
 import { SUMMARIES } from '../summaries/index.js';
 import type { Summary, SummaryInput } from '../summaries/types.js';
 import { Progress } from '../output/progress.js';
@@ -88,6 +88,7 @@ class Run {
   private shortLived = 0;
   private watch?: TargetWatch;
   private wake: () => void = () => undefined;
+  private targetGone = false;
   private interrupted = false;
 
   constructor(
@@ -113,7 +114,7 @@ class Run {
         this.main.start();
         const outcome = await this.attachThenRun(progress);
         progress.stop();
-        if (outcome !== 'exited') break;
+        if (outcome !== 'exited' || this.targetGone || this.explicitTargetsGone()) break;
         // Exited on its own before printing data: a rung that could not attach. Try the next one.
         const why = this.main.failure();
         if (!this.main.producedData && current.fallback) {
@@ -136,6 +137,19 @@ class Run {
     return this.interrupted;
   }
 
+  /** True when targets were named with --pid and none of them runs any more (strace -p exits then). */
+  private explicitTargetsGone(): boolean {
+    const pids = this.o.selection.pids;
+    if (this.o.selection.defaultTargets || pids.length === 0 || !this.main.producedData) return false;
+    const gone = pids.every((p) => {
+      const t = this.ctx.targets.find((x) => x.pid === p);
+      const st = statFields(p);
+      return !st || (t?.startTime !== undefined && st.startTime !== t.startTime);
+    });
+    if (gone) say(`every --pid target exited; the run ends here`);
+    return gone;
+  }
+
   private signalled(): Promise<'signal'> {
     if (this.interrupted) return Promise.resolve('signal');
     return new Promise((r) => (this.wake = () => r('signal')));
@@ -150,17 +164,43 @@ class Run {
     return Promise.race([sleep(this.o.durationSeconds * 1000).then(() => 'done' as const), exited, this.signalled()]);
   }
 
-  /** Per-target tracers for every other target now, and for shims that start while running. */
+  /**
+   * Watches the targets while the run lasts: a containerd restart or a new shim is reported and
+   * followed (bpftrace filters follow them in the kernel by comm; per-pid backends get a new
+   * per-target tracer); a --pid target that exits ends the run, so that its number, once reused
+   * by another process, is never traced.
+   */
   private startFollowing(): void {
+    if (this.watch) return;
     const follow = this.o.probe.follow;
-    if (!follow || this.watch) return;
-    for (const p of this.main.plan.pids ?? []) this.followed.add(p);
-    for (const pid of contextPids(this.ctx)) this.addFollower(pid);
-    if (this.o.selection.defaultTargets) {
-      this.watch = new TargetWatch(this.ctx.host, [], (e) => {
-        if (e.kind === 'shim-started') this.followIfItStays(e.target);
-      }).start();
+    if (follow) {
+      for (const p of this.main.plan.pids ?? []) this.followed.add(p);
+      for (const pid of contextPids(this.ctx)) this.addFollower(pid);
     }
+    const explicit = this.o.selection.defaultTargets ? [] : this.ctx.targets.filter((t) => this.o.selection.pids.includes(t.pid));
+    this.watch = new TargetWatch(this.ctx.host, explicit, (e) => {
+      switch (e.kind) {
+        case 'shim-started':
+          if (follow && this.o.selection.defaultTargets) this.followIfItStays(e.target);
+          break;
+        case 'containerd-restarted':
+        case 'containerd-started':
+          say(describeEvent(e));
+          if (follow && this.o.selection.defaultTargets) this.addFollower(e.after.pid, e.after);
+          break;
+        case 'containerd-gone':
+          say(describeEvent(e));
+          break;
+        case 'target-exited':
+        case 'pid-reused':
+          say(`${describeEvent(e)}; the run ends here so that its pid, once reused, is not traced`);
+          this.targetGone = true;
+          this.wake();
+          break;
+        default:
+          break;
+      }
+    }).start();
   }
 
   private followIfItStays(t: Target): void {

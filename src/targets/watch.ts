@@ -59,7 +59,7 @@ export function describeEvent(e: TargetEvent): string {
   }
 }
 
-/** Polls discovery; calls onEvent for each change. Explicit targets that exit are dropped from the watch. */
+/** Polls discovery; calls onEvent for each change. Explicit targets (named by pid) are checked for exit and reuse, then dropped. */
 export class TargetWatch {
   private timer?: NodeJS.Timeout;
   private last: HostTargets;
@@ -71,7 +71,7 @@ export class TargetWatch {
     private readonly intervalMs = 500,
   ) {
     this.last = start;
-    this.explicit = explicit.filter((t) => t.role !== 'containerd' && t.role !== 'shim');
+    this.explicit = explicit;
   }
 
   start(): this {

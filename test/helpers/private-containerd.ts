@@ -1,0 +1,61 @@
+/**
+ * A containerd of the tests' own: its own --root, --state and --address under a temp dir, so a
+ * test may stop and restart it without touching the host's containerd.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './host.js';
+
+export class PrivateContainerd {
+  readonly dir = mkdtempSync(join(tmpdir(), 'ctrscope-cd-'));
+  readonly address = join(this.dir, 'containerd.sock');
+  private child?: ChildProcess;
+
+  constructor() {
+    writeFileSync(
+      join(this.dir, 'config.toml'),
+      [
+        'version = 2',
+        `root = "${this.dir}/root"`,
+        `state = "${this.dir}/state"`,
+        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+        '[grpc]',
+        `  address = "${this.address}"`,
+        '[ttrpc]',
+        `  address = "${this.address}.ttrpc"`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts containerd and waits until `ctr version` answers on its socket. */
+  async start(): Promise<number> {
+    const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: 'ignore' });
+    this.child = child;
+    const ok = await waitFor(() => existsSync(this.address) && spawnSync('ctr', ['--address', this.address, 'version'], { stdio: 'ignore', timeout: 2000 }).status === 0, 15_000, 100);
+    if (!ok) throw new Error('private containerd did not come up');
+    return child.pid!;
+  }
+
+  /** Stops it by its pid and waits for it to exit. */
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill('SIGTERM');
+    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Targets that change under a running probe: a containerd that restarts is reported and its new
+ * process is traced; a --pid target that exits ends its tracing before its number can be reused.
+ * The restarting containerd is a private instance of the test's own (its own root, state, socket).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { missing } from '../helpers/prereq.js';
+import { startCli, tracersOf } from '../helpers/cli.js';
+import { PrivateContainerd } from '../helpers/private-containerd.js';
+import { alive, waitFor } from '../helpers/host.js';
+
+const skip = missing('root', 'bpftrace', 'perf', 'containerd', 'tracefs');
+
+describe.skipIf(skip)('targets that change during a run', () => {
+  const cd = new PrivateContainerd();
+  afterAll(async () => cd.dispose());
+
+  it.each(['syscall-count', 'sched'])('%s: a containerd restart is reported and the new containerd is traced', async (probe) => {
+    const first = await cd.start();
+    const run = startCli(['--probe', probe, '--duration', '6s', '--json']);
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    await cd.stop();
+    const second = await cd.start();
+    expect(second).not.toBe(first);
+    // Give the new containerd something to do while traced.
+    for (let i = 0; i < 20; i++) spawn('ctr', ['--address', cd.address, 'version'], { stdio: 'ignore' });
+    const res = await run.done;
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(new RegExp(`containerd restarted: pid ${first} -> ${second}`));
+    const report = JSON.parse(res.stdout);
+    const rows: Array<{ pid: number; role: string; calls?: number }> = report.processes ?? report.targets;
+    const seen = rows.find((p) => p.pid === second);
+    expect(seen, JSON.stringify(rows.map((r) => r.pid))).toBeDefined();
+    expect(seen!.role).toBe('containerd');
+    await cd.stop();
+  });
+
+  it('--pid target exits and its number is reused: the new process is not traced', async () => {
+    const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const pid = victim.pid!;
+    const run = startCli(['--probe', 'syscall-count', '--duration', '8s', '--json', '--pid', String(pid)]);
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    victim.kill('SIGKILL');
+    await waitFor(() => !alive(pid), 2000);
+    // Make the kernel hand out the same number again: the next pid after ns_last_pid.
+    let reused: ReturnType<typeof spawn> | undefined;
+    for (let attempt = 0; attempt < 5 && !reused; attempt++) {
+      writeFileSync('/proc/sys/kernel/ns_last_pid', String(pid - 1));
+      const c = spawn('dd', ['if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=2000000'], { stdio: 'ignore' });
+      if (c.pid === pid) reused = c;
+      else c.kill();
+    }
+    expect(reused, 'could not get the same pid back').toBeDefined();
+    const res = await run.done;
+    reused!.kill();
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(new RegExp(`target pid ${pid} .*exited`));
+    const report = JSON.parse(res.stdout);
+    const calls = (report.processes ?? []).filter((p: { pid: number }) => p.pid === pid).reduce((a: number, p: { calls: number }) => a + p.calls, 0);
+    // sleep makes a handful of syscalls; dd with bs=1 makes hundreds of thousands a second.
+    expect(calls).toBeLessThan(1000);
+  });
+});
