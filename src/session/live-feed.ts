@@ -158,7 +158,8 @@ class SourceRunner {
     const f = this.def.follow;
     if (!f || !this.probe?.follow || this.stopping) return;
     const t = this.now();
-    const targets: Target[] = [...host.shims, ...(this.ctx.selection.defaultTargets ? [] : host.containers)];
+    // Default targets: every shim, as they come. Chosen targets: those, as resolved at the start.
+    const targets: Target[] = this.ctx.selection.defaultTargets ? host.shims : this.ctx.targets;
     const followed = new Set([...this.runs.values()].flatMap((r) => (r.follows === undefined ? [] : [r.follows])));
     const mainPids = new Set(this.plan?.pids ?? []);
     for (const target of targets) {

@@ -9,7 +9,7 @@ import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { DemoLoad } from '../runner/load.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { resolveTargets } from '../targets/resolve.js';
-import { plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
+import { canUseTerminal, plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
 import type { Effect, UiAction } from '../ui/state.js';
 import { LiveEngine } from './live.js';
 import { exportStacks } from './live-effects.js';
@@ -49,10 +49,11 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
+  engine.setSession({ defaultTargets: o.selection.defaultTargets });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   const feed = new LiveFeed(engine, sink, now);
   feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
-    sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned });
+    sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
   });
 
@@ -132,7 +133,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
     ui?.show(engine.snapshot());
   };
 
-  const tty = !!process.stdout.isTTY;
+  const tty = canUseTerminal();
   ui = tty ? terminalFrontend(onEffect) : plainFrontend();
   timer = setInterval(tick, o.intervalMs ?? (tty ? 500 : 1000));
   if (tty) tick();

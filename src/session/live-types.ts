@@ -134,6 +134,8 @@ export interface SelfUsage {
 
 export interface SessionInfo {
   mode: 'live' | 'replay';
+  /** False when --pid/--comm/--container chose the targets: then not every shim is traced. */
+  defaultTargets?: boolean;
   elapsedS: number;
   recordingTo?: string;
   replay?: { from: string; speed: number; finished: boolean };

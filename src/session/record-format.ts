@@ -26,7 +26,7 @@ export const RECORDING_FORMAT = 1;
 export type RecordedSource = Pick<SourceStatus, 'id' | 'probe' | 'panels' | 'state' | 'backend' | 'attachPoint' | 'message'> & { argv?: string[] };
 
 export type RecordEntry =
-  | { t: number; type: 'meta'; format: number; ctrscope: string; arch: string; startedAt: string; containerdVersion: string | null; sources: RecordedSource[] }
+  | { t: number; type: 'meta'; format: number; ctrscope: string; arch: string; startedAt: string; containerdVersion: string | null; sources: RecordedSource[]; defaultTargets?: boolean }
   | { t: number; type: 'host'; host: HostTargets }
   | { t: number; type: 'run'; source: string; run: number; pids?: number[]; attachPoint?: string }
   | { t: number; type: 'stdout'; source: string; run?: number; chunk: string }

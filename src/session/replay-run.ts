@@ -2,7 +2,7 @@
  * `ctrscope replay DIR`: a recording played through the same engine and view. On a terminal it
  * stays open after the end (q quits); otherwise it prints plain snapshots and exits at the end.
  */
-import { plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
+import { canUseTerminal, plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
 import type { Effect, UiAction } from '../ui/state.js';
 import { exportStacks } from './live-effects.js';
 import { readRecording, ReplayFeed } from './replay.js';
@@ -19,7 +19,7 @@ export async function runReplay(o: ReplayOptions): Promise<number> {
   const feed = new ReplayFeed(rec, o.speed);
   const engine = feed.engine;
   const out = o.out ?? process.stdout;
-  const tty = !!out.isTTY;
+  const tty = canUseTerminal(out);
   let finish!: (code: number) => void;
   const done = new Promise<number>((r) => (finish = r));
   let ui: Frontend | null = null;

@@ -90,7 +90,7 @@ export class ReplayFeed {
     // Panels whose sources this build has but the recording lacks wait like in a live session.
     for (const d of LIVE_SOURCES) if (!recorded.has(d.id)) this.engine.addMissing({ id: d.id, probe: d.probe, panels: d.panels, state: 'missing', message: 'not in this recording' });
     this.engine.setContainerdVersion(rec.meta.containerdVersion);
-    this.engine.setSession({ replay: { from: rec.path, speed, finished: false } });
+    this.engine.setSession({ replay: { from: rec.path, speed, finished: false }, defaultTargets: rec.meta.defaultTargets });
   }
 
   get now(): number {

@@ -16,6 +16,11 @@ export interface Frontend {
   close(): void;
 }
 
+/** The full-screen view needs a terminal on both sides: keys come from stdin in raw mode. */
+export function canUseTerminal(out: NodeJS.WriteStream = process.stdout, input: NodeJS.ReadStream = process.stdin): boolean {
+  return !!out.isTTY && !!input.isTTY && typeof input.setRawMode === 'function';
+}
+
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 

@@ -123,7 +123,7 @@ export const fileOpensSource: LiveSourceDef = {
           key: `${r.path}\0${r.pid}\0${r.flags}\0${r.errno}`,
           pid: r.pid,
           comm: r.comm,
-          text: `open ${r.path} ${shortFlags(r.flags)}${r.errno ? ` → ${r.errno}` : ''}`,
+          text: `${r.path} ${shortFlags(r.flags)}${r.errno ? ` → ${r.errno}` : ''}`,
           count: r.count,
         }));
       },
@@ -145,7 +145,7 @@ export const processExecSource: LiveSourceDef = {
         return Object.entries(countsOf(g.maps.get('@execs'))).flatMap(([key, count]) => {
           const [program, pidText] = splitMapKey(key, 2);
           const pid = Number(pidText);
-          return Number.isInteger(pid) ? [{ key, pid, comm: comms[String(pid)] ?? '?', text: `exec ${program}`, count }] : [];
+          return Number.isInteger(pid) ? [{ key, pid, comm: comms[String(pid)] ?? '?', text: program ?? '?', count }] : [];
         });
       },
     }),

@@ -20,5 +20,5 @@ export function schedTitle(s: UiState): string {
   const v = s.shown?.sched;
   if (!v) return '';
   if (v.stale) return 'last figures: no perf stat is running';
-  return `perf stat on ${v.processes} process${v.processes === 1 ? '' : 'es'} (containerd, long-lived shims) · per second`;
+  return `perf stat on ${v.processes} process${v.processes === 1 ? '' : 'es'} · per second`;
 }

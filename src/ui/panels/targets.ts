@@ -20,6 +20,8 @@ export function targetsLines(s: UiState, width: number, height: number): Line[] 
   const head: Line = [seg(col('TARGET', nameW, 'left') + col('PID', 8) + col('SYS/S', 8) + col('ERR/S', 7) + col('AVG', 8) + metrics.map((m) => col(m.toUpperCase(), 10)).join(''), { dim: true })];
   const sel = selectedTarget(s);
   const rows = snap.targets;
+  // With the default targets every shim is traced: one quiet in the window made 0 calls.
+  const counted = snap.syscalls !== undefined && snap.session.defaultTargets !== false;
   const room = Math.max(0, height - 1);
   const i = sel ? rows.indexOf(sel) : -1;
   const start = i >= room ? i - room + 1 : 0;
@@ -28,9 +30,11 @@ export function targetsLines(s: UiState, width: number, height: number): Line[] 
     ...rows.slice(start, start + room).map((t) => {
       const isSel = s.focus === 'targets' && sel?.pid === t.pid && t.pid > 0;
       const style = { inverse: isSel, dim: t.pid === 0 };
+      const sys = t.syscallsPerSec ?? (counted ? 0 : null);
+      const err = t.errorsPerSec ?? (counted ? 0 : null);
       return [
-        seg(col(t.label, nameW, 'left') + col(t.pid > 0 ? String(t.pid) : '', 8) + col(fmtRate(t.syscallsPerSec), 8), style),
-        seg(col(t.errorsPerSec ? fmtRate(t.errorsPerSec) : t.errorsPerSec === 0 ? '0' : '-', 7), t.errorsPerSec ? { ...style, color: 'red' as const } : style),
+        seg(col(t.label, nameW, 'left') + col(t.pid > 0 ? String(t.pid) : '', 8) + col(fmtRate(sys), 8), style),
+        seg(col(err ? fmtRate(err) : err === 0 ? '0' : '-', 7), err ? { ...style, color: 'red' as const } : style),
         seg(col(fmtNs(t.avgNs), 8) + metrics.map((m) => col(fmtRate(t.metrics[m]), 10)).join(''), style),
       ];
     }),
