@@ -58,12 +58,14 @@ export function targetsSeen(host: HostTargets, seen: Iterable<{ pid: number; com
 }
 
 /** The per-syscall table both syscall probes print. */
-export function syscallTable(rows: SyscallRow[]): string {
+export function syscallTable(rows: Array<SyscallRow & { maxSeconds?: number }>): string {
+  const withMax = rows.some((r) => r.maxSeconds !== undefined);
   return renderTable(rows, [
     { title: 'SYSCALL', get: (s) => s.syscall, align: 'left' },
     { title: 'CALLS', get: (s) => fmtInt(s.calls) },
     { title: 'ERRORS', get: (s) => fmtInt(s.errors) },
     { title: 'SECONDS', get: (s) => fmtSeconds(s.seconds) },
     { title: 'AVG_US', get: (s) => (s.calls ? ((s.seconds / s.calls) * 1e6).toFixed(1) : '-') },
+    ...(withMax ? [{ title: 'MAX_US', get: (s: SyscallRow & { maxSeconds?: number }) => (s.maxSeconds === undefined ? '-' : (s.maxSeconds * 1e6).toFixed(1)) }] : []),
   ]);
 }

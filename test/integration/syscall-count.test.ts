@@ -71,8 +71,9 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     expect(report.durationSeconds).toBeLessThan(6);
 
     // containerd's own calls per second against the independent reference.
-    const cd = report.processes.filter((p: { role: string }) => p.role === 'containerd');
-    expect(cd.map((p: { pid: number }) => p.pid)).toEqual([cpid]);
+    // (Every containerd on the host is a default target; the host's own is the one compared.)
+    const cd = report.processes.filter((p: { role: string; pid: number }) => p.role === 'containerd' && p.pid === cpid);
+    expect(cd).toHaveLength(1);
     const rate = cd[0].calls / report.durationSeconds;
     const refRate = refResult.count / refResult.seconds;
     expect(refRate).toBeGreaterThan(0);

@@ -1,13 +1,16 @@
 /**
  * Live source for the syscalls panel and the per-target syscall numbers: the syscall-count probe
- * (bpftrace, raw_syscalls tracepoints). bpftrace prints the cumulative maps @calls, @errors, @ns
- * once a second; each print group is a sample, and rates are the difference between two samples
- * over the time between them (the recorded time in a replay).
+ * (bpftrace, raw_syscalls tracepoints). bpftrace prints the cumulative maps @calls, @errors,
+ * @max, @ns once a second; each print group is a sample, and rates are the difference between
+ * two samples over the time between them (the recorded time in a replay). @max is the longest
+ * call since the tracer started (at most 10 s ago: the feed restarts it). Calls over 10 ms that
+ * are not waits by design arrive as printf lines, one each: the events panel's slow syscalls.
  */
 import { reduceSyscallMaps, syscallRates, type ProcessSyscalls, type SyscallRow } from '../../aggregate/syscalls.js';
 import { syscallNamer } from '../../host/syscalls.js';
-import { splitMapKey } from '../../../parsers/bpftrace-json.js';
-import type { SyscallLine, SyscallsView } from '../live-types.js';
+import { maxBySyscall, parseSlowLine } from '../../aggregate/slow-syscalls.js';
+import { parseBpftraceLine } from '../../../parsers/bpftrace-json.js';
+import type { EventItem, SyscallLine, SyscallsView } from '../live-types.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 
@@ -23,17 +26,8 @@ interface Sample {
   total: number;
 }
 
-/** Per-syscall maximum latency from an optional @max map (keys "comm,pid,nr"). */
-function maxBySyscall(max: Counts, nameOf: (nr: number) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [key, ns] of Object.entries(max)) {
-    const nr = Number(splitMapKey(key, 3)[2]);
-    if (!Number.isFinite(nr) || typeof ns !== 'number') continue;
-    const name = nameOf(nr);
-    out.set(name, Math.max(out.get(name) ?? 0, ns));
-  }
-  return out;
-}
+/** Slow calls the events panel keeps from this source. */
+const SLOW_KEPT = 100;
 
 function lines(rates: SyscallRow[], maxNs: Map<string, number> | null, history: Map<string, number[]>): SyscallLine[] {
   return rates
@@ -62,6 +56,8 @@ class SyscallsSource implements LiveSource {
   private totalPerSec = 0;
   private lost = 0;
   private unrecognized = 0;
+  private slow: EventItem[] = [];
+  private printfSeen = 0;
 
   constructor(private readonly nameOf: (nr: number) => string) {}
 
@@ -77,6 +73,8 @@ class SyscallsSource implements LiveSource {
 
   line(text: string, t: number, run = this.run): void {
     if (run !== this.run && this.run !== -1) return;
+    // A slow call, printed as it happens: {"type": "printf", "data": "slow 3026 263 32836786 containerd\n"}
+    if (text.startsWith('{"type": "printf"')) this.slowCall(text, t);
     const r = this.groups.parser.result();
     const attachedBefore = r.attachedProbes;
     for (const g of this.groups.line(text, t)) this.onGroup(g);
@@ -86,6 +84,16 @@ class SyscallsSource implements LiveSource {
 
   runEnded(run: number): void {
     if (run === this.run) for (const g of this.groups.flush()) this.onGroup(g);
+  }
+
+  private slowCall(text: string, t: number): void {
+    const rec = parseBpftraceLine(text)?.[0];
+    if (rec?.type !== 'printf') return;
+    const c = parseSlowLine(rec.text, t, this.nameOf);
+    if (!c) return;
+    const ms = c.seconds * 1000;
+    this.slow.push({ t, kind: 'slow', pid: c.pid, comm: c.comm, text: `${c.syscall} took ${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms` });
+    if (this.slow.length > SLOW_KEPT) this.slow.splice(0, this.slow.length - SLOW_KEPT);
   }
 
   private settle(): void {
@@ -132,6 +140,7 @@ class SyscallsSource implements LiveSource {
   }
 
   reset(): void {
+    this.slow = [];
     this.history.clear();
     this.rates = [];
     this.procRates = [];
@@ -154,7 +163,7 @@ class SyscallsSource implements LiveSource {
       avgNs: calls > 0 ? (seconds / calls) * 1e9 : null,
       syscalls: lines(pr, null, new Map()),
     }));
-    return { eventsPerSec: this.totalPerSec, lost: this.lost + r.lostEvents, unrecognized: this.unrecognized + r.unrecognized, syscalls, targets };
+    return { eventsPerSec: this.totalPerSec, lost: this.lost + r.lostEvents, unrecognized: this.unrecognized + r.unrecognized, syscalls, targets, events: this.slow };
   }
 }
 
@@ -168,7 +177,7 @@ function push(h: Map<string, number[]>, key: string, v: number): void {
 export const syscallsSource: LiveSourceDef = {
   id: 'syscalls',
   probe: 'syscall-count',
-  panels: ['syscalls', 'targets'],
+  panels: ['syscalls', 'events', 'targets'],
   // Every short-lived fork of a shim adds keys to the cumulative maps: under container churn they
   // grow by about 100 KB a second (bpftrace then prints megabytes a second, and at its key limit
   // silently stops counting new processes). A fresh tracer every 10 s keeps them small; rates
