@@ -107,8 +107,11 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
   }
   const result = feed.end();
   const { renderer, format } = feed;
-  if (!renderer.recognized(result)) {
-    const { lines, unrecognized } = renderer.json(result) as { lines: number; unrecognized: number };
+  const counts = renderer.json(result) as { lines: number; unrecognized: number };
+  // A --format that does not fit: with a quarter of the lines unread, what the rest gave is noise.
+  const mostlyUnread = options.format !== 'auto' && counts.unrecognized * 4 > counts.lines;
+  if (!renderer.recognized(result) || mostlyUnread) {
+    const { lines, unrecognized } = counts;
     throw new CtrscopeError('input', `${name} does not look like ${format} output (${unrecognized} of ${lines} lines not understood)`, `it reads ${FORMATS_HINT}`);
   }
   await writeStdout(options.json ? JSON.stringify(renderer.json(result), null, 2) + '\n' : renderer.text(result));

@@ -165,6 +165,15 @@ describe('ctrscope report: bad input is one line on stderr and exit code 7', () 
     expect(r.stderr).toMatch(/does not look like strace output \(1 of 1 lines not understood\)/);
   });
 
+  it('--format perf-stat on a strace capture: refused, not half-read into nonsense rows', async () => {
+    const strace = inflate('containerd-tt-Tns-C-w.txt.gz');
+    const r = await runCli(['report', strace, '--format', 'perf-stat']);
+    expect(r.code).toBe(7);
+    one(r.stderr);
+    expect(r.stderr).toMatch(/does not look like perf-stat output \(\d+ of \d+ lines not understood\)/);
+    expect(r.stdout).toBe('');
+  });
+
   it('an unknown --format is a usage error (exit 2)', async () => {
     const r = await runCli(['report', '-', '--format', 'ltrace'], { input: 'x\n' });
     expect(r.code).toBe(2);
