@@ -256,4 +256,5 @@ type WorkerMessage =
   | { kind: 'error'; message: string }
   | { kind: 'exit'; code: number | null; signal: string | null };
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// unref: a pending deadline must not keep ctrscope alive once the tracer has exited.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
