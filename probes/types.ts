@@ -63,6 +63,8 @@ export interface ProbeReport {
   durationSeconds: number;
   targets: Array<{ pid: number; comm: string; role: string }>;
   lostEvents?: number;
+  /** Lines of tracer output ctrscope dropped because it fell behind (never blocking the tracer). */
+  droppedLines?: number;
   warnings?: string[];
   [field: string]: unknown;
 }

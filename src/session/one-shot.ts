@@ -277,6 +277,7 @@ class Run {
       durationSeconds: Math.round(this.main.attachedSeconds * 100) / 100,
       targets,
       lostEvents: lost,
+      droppedLines: dropped,
       warnings,
       ...fields,
     };
