@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Re-records fixtures/live/: a real `ctrscope --demo --record` session on this host, used by the
 # live view's engine, reducer and component tests (replayed through the same parsers).
-# Usage: sudo scripts/record-fixtures-live.sh [SECONDS]   (default 5; needs root, bpftrace, a
+# Usage: sudo scripts/record-fixtures-live.sh [SECONDS]   (default 7; needs root, bpftrace, a
 #        running containerd with the test image: scripts/setup.sh; builds dist/ first)
 # The session runs with stdout not a terminal (plain snapshots, discarded) and ends with SIGINT,
 # the way Ctrl-C ends it. containerd's metrics answers are about 700 KB each: only the first one
 # are kept (their "run", "stdout" and "end" lines), so the fixture stays small.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-secs=${1:-5}
+secs=${1:-7}
 out=$root/fixtures/live/demo
 cd "$root"
 npx tsc -p tsconfig.json

@@ -149,8 +149,10 @@ class SyscallsSource implements LiveSource {
     this.maxNs = null;
   }
 
-  output(): SourceOutput {
+  output(t: number): SourceOutput {
     const r = this.groups.parser.result();
+    // Slow calls are rare (a few a second at most): the kept ones give their rate over 10 s.
+    const slowPerSec = this.slow.filter((e) => e.t > t - 10_000).length / 10;
     const rows = lines(this.rates, this.maxNs, this.history);
     const syscalls: SyscallsView | undefined = this.prev
       ? { rows, callsPerSec: this.totalPerSec, errorsPerSec: rows.reduce((a, x) => a + x.errorsPerSec, 0), windowS: this.windowS }
@@ -163,7 +165,7 @@ class SyscallsSource implements LiveSource {
       avgNs: calls > 0 ? (seconds / calls) * 1e9 : null,
       syscalls: lines(pr, null, new Map()),
     }));
-    return { eventsPerSec: this.totalPerSec, lost: this.lost + r.lostEvents, unrecognized: this.unrecognized + r.unrecognized, syscalls, targets, events: this.slow };
+    return { eventsPerSec: this.totalPerSec, lost: this.lost + r.lostEvents, unrecognized: this.unrecognized + r.unrecognized, syscalls, targets, events: this.slow, eventRates: { slow: slowPerSec } };
   }
 }
 

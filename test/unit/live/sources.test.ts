@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RecordEntry } from '../../../src/session/record-format.js';
+import { ReplayFeed } from '../../../src/session/replay.js';
 import { liveRecording, replaySnapshots } from '../../helpers/live-fixture.js';
 
 const rec = liveRecording();
@@ -72,24 +73,36 @@ function timedLines(source: string): Array<{ t: number; line: string }> {
 }
 
 describe('live sources on fixtures/live/demo: sched and events', () => {
-  it('sched: totals and the last rate are what perf printed; missing hardware counters stay unsupported', () => {
-    const rows = timedLines('sched').map(({ line }) => line.trim().split(','));
-    const ctx = rows.filter((r) => r[3] === 'context-switches').map((r) => ({ time: Number(r[0]), value: Number(r[1]) }));
+  it('sched: totals and per-process rates are what perf printed; missing hardware counters stay unsupported', () => {
+    // perf stat -x, rows of every run: "TIME,VALUE,,EVENT,..." (VALUE may be <not counted>).
+    const rows = (rec.entries as Array<Extract<RecordEntry, { type: 'stdout' }>>)
+      .filter((e) => e.type === 'stdout' && e.source === 'sched')
+      .flatMap((e) => e.chunk.split('\n').filter(Boolean).map((l) => ({ t: e.t, run: e.run ?? 0, f: l.trim().split(',') })));
+    const ctx = rows.filter((r) => r.f[3] === 'context-switches' && /^\d+$/.test(r.f[1]!));
     expect(ctx.length).toBeGreaterThan(1);
-    const counter = (name: string) => last.sched!.counters.find((c) => c.name === name)!;
-    expect(counter('context switches').total).toBe(ctx.reduce((a, r) => a + r.value, 0));
-    const [a, b] = ctx.slice(-2) as [{ time: number; value: number }, { time: number; value: number }];
-    expect(counter('context switches').perSec).toBeCloseTo(b.value / (b.time - a.time), 6);
-    const cacheRow = rows.find((r) => r[3] === 'cache-misses')!;
-    if (cacheRow[1] === '<not supported>') expect(counter('cache misses')).toMatchObject({ supported: false, perSec: null, total: null });
+    const counter = (snap: typeof last, name: string) => snap.sched!.counters.find((c) => c.name === name)!;
+    expect(counter(last, 'context switches').total).toBe(ctx.reduce((a, r) => a + Number(r.f[1]), 0));
+    // containerd's perf (run 0): right after its second interval, its rate is that interval's
+    // count over the interval's length.
+    const [a, b] = ctx.filter((r) => r.run === 0).slice(0, 2) as [(typeof ctx)[0], (typeof ctx)[0]];
+    const feed = new ReplayFeed(rec, 1);
+    feed.advanceTo(b.t);
+    const cd = feed.engine.snapshot().targets.find((x) => x.role === 'containerd')!;
+    expect(cd.metrics['ctx-sw/s']).toBeCloseTo(Number(b.f[1]) / (Number(b.f[0]) - Number(a.f[0])), 6);
+    const cacheRow = rows.find((r) => r.f[3] === 'cache-misses')!;
+    if (cacheRow.f[1] === '<not supported>') expect(counter(last, 'cache misses')).toMatchObject({ supported: false, perSec: null, total: null });
   });
 
-  it('file opens: the open rate is the growth of the recorded @opens between its last two prints', () => {
+  it('file opens: the open rate is the growth of the recorded @opens between two interval prints', () => {
     const prints = timedLines('file-opens').filter(({ line }) => line.startsWith('{"type": "map", "data": {"@opens"'));
-    expect(prints.length).toBeGreaterThan(1);
+    expect(prints.length).toBeGreaterThan(2);
     const sum = (p: { line: string }) => Object.values(JSON.parse(p.line).data['@opens'] as Record<string, number>).reduce((x, y) => x + y, 0);
-    const [a, b] = prints.slice(-2) as [{ t: number; line: string }, { t: number; line: string }];
-    expect(last.events!.perSec.open).toBeCloseTo((sum(b) - sum(a)) / ((b.t - a.t) / 1000), 6);
+    // Two interval prints (the exit print at SIGINT comes last, in another order): the 1st and 2nd.
+    const [a, b] = prints.slice(0, 2) as [{ t: number; line: string }, { t: number; line: string }];
+    const feed = new ReplayFeed(rec, 1);
+    feed.advanceTo(b.t);
+    expect(feed.engine.snapshot().events!.perSec.open).toBeCloseTo((sum(b) - sum(a)) / ((b.t - a.t) / 1000), 6);
+    const last = replaySnapshots(rec).at(-1)!;
     // Newest first, each naming a path the maps hold.
     const paths = Object.keys(JSON.parse(b.line).data['@opens']).map((k) => k.split(',')[0]);
     const opens = last.events!.items.filter((e) => e.kind === 'open');
