@@ -54,6 +54,7 @@ class SyscallsSource implements LiveSource {
   private procRates: Array<{ p: ProcessSyscalls; rows: SyscallRow[]; calls: number; errors: number; seconds: number }> = [];
   private windowS = 0;
   private totalPerSec = 0;
+  private hasRates = false;
   private lost = 0;
   private unrecognized = 0;
   private slow: EventItem[] = [];
@@ -115,6 +116,7 @@ class SyscallsSource implements LiveSource {
     const prev = this.prev;
     if (!prev || s.t <= prev.t) return;
     const dt = (s.t - prev.t) / 1000;
+    this.hasRates = true;
     this.windowS = dt;
     this.rates = syscallRates(prev.syscalls, s.syscalls, dt);
     this.totalPerSec = Math.max(0, s.total - prev.total) / dt;
@@ -154,7 +156,8 @@ class SyscallsSource implements LiveSource {
     // Slow calls are rare (a few a second at most): the kept ones give their rate over 10 s.
     const slowPerSec = this.slow.filter((e) => e.t > t - 10_000).length / 10;
     const rows = lines(this.rates, this.maxNs, this.history);
-    const syscalls: SyscallsView | undefined = this.prev
+    // Once there are rates they stay shown: a restarted tracer needs a print or two before its own.
+    const syscalls: SyscallsView | undefined = this.hasRates
       ? { rows, callsPerSec: this.totalPerSec, errorsPerSec: rows.reduce((a, x) => a + x.errorsPerSec, 0), windowS: this.windowS }
       : undefined;
     const targets: TargetPart[] = this.procRates.map(({ p, rows: pr, calls, errors, seconds }) => ({
