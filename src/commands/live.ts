@@ -3,7 +3,6 @@
  * entry probe-run.ts calls when no --probe is given.
  */
 import type { Command } from 'commander';
-import { runLive } from '../session/live-run.js';
 import { targetSelection, type RootOptions } from './probe-run.js';
 
 export interface LiveFlags {
@@ -19,5 +18,8 @@ export function registerLive(program: Command): void {
 
 /** `ctrscope` with no --probe: the full-screen live view (plain-text snapshots when stdout is not a terminal). */
 export async function runLiveCommand(o: RootOptions & LiveFlags): Promise<number> {
-  return runLive({ selection: targetSelection(o), demo: !!o.demo, record: o.record });
+  const selection = targetSelection(o);
+  // Loaded on use: Ink and React take most of a second to load, and other commands never need them.
+  const { runLive } = await import('../session/live-run.js');
+  return runLive({ selection, demo: !!o.demo, record: o.record });
 }

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { parseOption } from '../validate.js';
-import { runReplay } from '../session/replay-run.js';
 
 const speedSchema = z
   .string()
@@ -18,6 +17,8 @@ export function registerReplay(program: Command): void {
     .option('--speed <n>', 'play faster (10) or slower (0.5) than recorded', '1')
     .action(async (dir: string, o: { speed: string }) => {
       const speed = parseOption(speedSchema, o.speed, '--speed');
+      // Loaded on use, like the live view: Ink and React are slow to load.
+      const { runReplay } = await import('../session/replay-run.js');
       process.exitCode = await runReplay({ dir, speed });
     });
 }
