@@ -6,37 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { containerdPid, missing } from '../helpers/prereq.js';
 import { runCli, startCli, startLoad, tracersOf } from '../helpers/cli.js';
+import { refCount } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 
-/** Counts containerd's syscall entries in the kernel until stopped; resolves with count and seconds attached. */
+/** Counts containerd's syscall entries in the kernel until stopped, with the test's own program. */
 function independentCount(pid: number) {
-  const prog = `tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @n = count(); } END { printf("elapsed %d\\n", elapsed); }`;
-  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'bpftrace', '-f', 'json', '-e', prog], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let attachedAt = 0;
-  const attached = new Promise<void>((resolve) =>
-    child.stdout.on('data', (c) => {
-      out += c;
-      if (!attachedAt && out.includes('attached_probes')) {
-        attachedAt = Date.now();
-        resolve();
-      }
-    }),
-  );
-  const done = new Promise<{ count: number; seconds: number }>((resolve) =>
-    child.on('close', () => {
-      const m = /"@n": (\d+)/.exec(out);
-      resolve({ count: m ? Number(m[1]) : NaN, seconds: (stoppedAt - attachedAt) / 1000 });
-    }),
-  );
-  let stoppedAt = 0;
+  const ref = refCount(`tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @n = count(); }`);
   return {
-    attached,
-    stop: () => {
-      stoppedAt = Date.now();
-      child.kill('SIGINT');
-      return done;
+    attached: ref.attached,
+    stop: async () => {
+      const { maps, seconds } = await ref.stop();
+      return { count: Number(maps['@n'] ?? NaN), seconds };
     },
   };
 }
