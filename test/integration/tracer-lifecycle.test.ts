@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
 import { containerdPid, missing } from '../helpers/prereq.js';
 import { alive, timeContainerStarts, tracedThreadCount, waitFor } from '../helpers/host.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
@@ -87,6 +88,11 @@ describe.skipIf(skip)('tracer lifecycle on the real containerd', () => {
     run.child.kill('SIGKILL');
     await run.done;
     expect(await waitFor(() => tracersOf(pid).length === 0, 1000, 10)).toBe(true);
+    // Nothing left in tracefs: no dynamic probe (kprobe/uprobe event) registered by bpftrace.
+    for (const f of ['dynamic_events', 'uprobe_events', 'kprobe_events']) {
+      const path = `/sys/kernel/tracing/${f}`;
+      if (existsSync(path)) expect(readFileSync(path, 'utf8').split('\n').filter((l) => /bpftrace|ctrscope/.test(l))).toEqual([]);
+    }
   });
 
   it('a stopped strace is killed by the watchdog and containerd is released', async () => {
