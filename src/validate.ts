@@ -19,8 +19,9 @@ export const durationSchema = z
 /** A process id: decimal digits only, above 0, at most the kernel's pid_max. */
 export const pidSchema = z
   .string()
-  .regex(/^[1-9][0-9]{0,9}$/, 'a pid is a decimal number above 0')
-  .transform(Number)
+  .regex(/^[1-9][0-9]*$/, 'a pid is a decimal number above 0')
+  // Digits beyond pid_max's length cannot be a pid: say so rather than overflow.
+  .transform((s) => (s.length > 10 ? Number.MAX_SAFE_INTEGER : Number(s)))
   .refine((n) => n <= pidMax(), `a pid is at most pid_max (${pidMax()})`);
 
 /** A command name as the kernel keeps it: 1..15 bytes of a safe ASCII set. */

@@ -31,6 +31,11 @@ describe('pids', () => {
   });
 });
 
+it('a pid above pid_max names the limit', () => {
+  expect(() => parseOption(pidSchema, '99999999999', '--pid')).toThrow(/at most pid_max/);
+  expect(() => parseOption(pidSchema, '9'.repeat(40), '--pid')).toThrow(/at most pid_max/);
+});
+
 describe('comms', () => {
   it.each(['containerd', 'containerd-shim', 'runc:[2:INIT]'])('accepts %j', (c) => expect(parseOption(commSchema, c, '--comm')).toBe(c));
   it.each(['a"b', "a'b", 'a\nb', 'a\0b', 'x'.repeat(16), 'café', 'a b', ''])('refuses %j', (c) => {
