@@ -27,10 +27,10 @@ export interface Predicate {
 export const MAX_TARGET_ARGS = 64;
 
 /**
- * pids: validated process ids; comms: validated command names; cgroupIds: v2 cgroup ids of
- * containers (a container's processes, including those it starts later).
+ * sel: validated pids and comms; containerPids: the processes of --container targets without a
+ * cgroup id; cgroupIds: v2 cgroup ids of containers (their processes, including later ones).
  */
-export function targetPredicate(sel: TargetSelection, _containerdPids: number[], containerPids: number[] = [], cgroupIds: number[] = []): Predicate {
+export function targetPredicate(sel: TargetSelection, containerPids: number[] = [], cgroupIds: number[] = []): Predicate {
   // Default targets are matched by comm in the kernel: every containerd (a restarted one too, with
   // its new pid) and every runc v2 shim, including those that start during the run.
   const pids = sel.defaultTargets ? [] : [...new Set([...sel.pids, ...containerPids])];
@@ -103,7 +103,7 @@ export function contextPredicate(ctx: ProbeContext): Predicate {
     if (id !== null) cgroups.push(id);
     else pids.push(...pidsInCgroupOf(c.pid));
   }
-  return targetPredicate(ctx.selection, ctx.host.containerd.map((t) => t.pid), pids, cgroups);
+  return targetPredicate(ctx.selection, pids, cgroups);
 }
 
 /**

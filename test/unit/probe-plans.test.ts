@@ -72,7 +72,7 @@ describe('vfs-latency attach ladder', () => {
 
 describe('target predicates in programs', () => {
   it('puts --container cgroup ids in positional parameters', () => {
-    const p = targetPredicate({ pids: [7], comms: [], containers: ['web'], defaultTargets: false }, [1], [], [123456]);
+    const p = targetPredicate({ pids: [7], comms: [], containers: ['web'], defaultTargets: false }, [], [123456]);
     expect(p.args).toEqual(['7', '123456']);
     expect(p.text).toMatch(/pid == \$1\b/);
     expect(p.text).toMatch(/ \|\| cgroup == \$2$/);
