@@ -90,6 +90,7 @@ class Run {
   private wake: () => void = () => undefined;
   private targetGone = false;
   private interrupted = false;
+  private deadline = 0;
 
   constructor(
     private readonly o: OneShotOptions,
@@ -115,6 +116,12 @@ class Run {
         const outcome = await this.attachThenRun(progress);
         progress.stop();
         if (outcome !== 'exited' || this.targetGone || this.explicitTargetsGone()) break;
+        if (this.mainTargetGoneWhileFollowing()) {
+          // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
+          // restarted: the others keep counting, so the run goes on to its end.
+          await Promise.race([sleep(Math.max(0, this.deadline - Date.now())), this.signalled()]);
+          break;
+        }
         // Exited on its own before printing data: a rung that could not attach. Try the next one.
         const why = this.main.failure();
         if (!this.main.producedData && current.fallback) {
@@ -137,15 +144,33 @@ class Run {
     return this.interrupted;
   }
 
-  /** True when targets were named with --pid and none of them runs any more (strace -p exits then). */
-  private explicitTargetsGone(): boolean {
-    const pids = this.o.selection.pids;
-    if (this.o.selection.defaultTargets || pids.length === 0 || !this.main.producedData) return false;
-    const gone = pids.every((p) => {
+  /** True when none of these targets runs any more (exited, or its pid now names another process). */
+  private allGone(pids: readonly number[]): boolean {
+    return pids.every((p) => {
       const t = this.ctx.targets.find((x) => x.pid === p);
       const st = statFields(p);
       return !st || (t?.startTime !== undefined && st.startTime !== t.startTime);
     });
+  }
+
+  /**
+   * True when the main tracer served one process of a probe that gives every target its own
+   * tracer, and that process is gone (or its pid now belongs to another): with the default
+   * targets, the tracers of the other targets (a restarted containerd, its shims) go on.
+   */
+  private mainTargetGoneWhileFollowing(): boolean {
+    const pids = this.main.plan.pids ?? [];
+    if (!this.o.probe.follow || !this.o.selection.defaultTargets || pids.length === 0) return false;
+    const gone = this.allGone(pids);
+    if (gone) say(`pid ${pids.join(', ')} exited; its counts until then are kept and the other targets' tracers go on`);
+    return gone;
+  }
+
+  /** True when targets were named with --pid and none of them runs any more (strace -p exits then). */
+  private explicitTargetsGone(): boolean {
+    const pids = this.o.selection.pids;
+    if (this.o.selection.defaultTargets || pids.length === 0 || !this.main.producedData) return false;
+    const gone = this.allGone(pids);
     if (gone) say(`every --pid target exited; the run ends here`);
     return gone;
   }
@@ -161,6 +186,7 @@ class Run {
     if (first !== 'attached') return first;
     this.startFollowing();
     progress.start();
+    this.deadline = Date.now() + this.o.durationSeconds * 1000;
     return Promise.race([sleep(this.o.durationSeconds * 1000).then(() => 'done' as const), exited, this.signalled()]);
   }
 

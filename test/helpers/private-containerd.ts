@@ -35,7 +35,12 @@ export class PrivateContainerd {
   }
 
   /** Starts containerd and waits until `ctr version` answers on its socket. */
-  async start(): Promise<number> {
+  /**
+   * Starts it and waits until it answers. `pidBelow`: make the kernel hand it a pid below this one
+   * (through ns_last_pid), for tests that need it to sort before another containerd.
+   */
+  async start(opts: { pidBelow?: number } = {}): Promise<number> {
+    if (opts.pidBelow && opts.pidBelow > 200) writeFileSync('/proc/sys/kernel/ns_last_pid', String(Math.floor(opts.pidBelow / 2)));
     const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: 'ignore' });
     this.child = child;
     const ok = await waitFor(() => existsSync(this.address) && spawnSync('ctr', ['--address', this.address, 'version'], { stdio: 'ignore', timeout: 2000 }).status === 0, 15_000, 100);
