@@ -4,6 +4,7 @@
  * followed target), or a poll. Output goes to the engine and the recording, tagged by run.
  * Tracers are started and stopped by src/runner/tracer.ts; this module only decides what runs.
  */
+import { existsSync } from 'node:fs';
 import { PROBES } from '../../probes/index.js';
 import type { ProbeContext, ProbeDefinition, TracerPlan } from '../../probes/types.js';
 import { which } from '../host/preflight.js';
@@ -139,6 +140,12 @@ class SourceRunner {
         this.status({ attachPoint: plan.fallback.attachPoint, message: `${plan.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${plan.fallback.attachPoint}` });
         return;
       }
+      if (this.def.follow && plan.pids?.length && plan.pids.every((p) => !existsSync(`/proc/${p}`))) {
+        // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
+        // restarted: the tracers of the other targets go on, and the new ones are followed.
+        this.status({ message: `pid ${plan.pids.join(', ')} exited; the other targets are still counted` });
+        return;
+      }
       this.status({ state: 'failed', message: `${plan.argv[0]} exited (${x.signal ?? `code ${x.code}`})${why ? `: ${why}` : ''}` });
     });
     return r;
@@ -158,8 +165,9 @@ class SourceRunner {
     const f = this.def.follow;
     if (!f || !this.probe?.follow || this.stopping) return;
     const t = this.now();
-    // Default targets: every shim, as they come. Chosen targets: those, as resolved at the start.
-    const targets: Target[] = this.ctx.selection.defaultTargets ? host.shims : this.ctx.targets;
+    // Default targets: every containerd (a restarted one too) and every shim, as they come.
+    // Chosen targets: those, as resolved at the start.
+    const targets: Target[] = this.ctx.selection.defaultTargets ? [...host.containerd, ...host.shims] : this.ctx.targets;
     const followed = new Set([...this.runs.values()].flatMap((r) => (r.follows === undefined ? [] : [r.follows])));
     const mainPids = new Set(this.plan?.pids ?? []);
     for (const target of targets) {

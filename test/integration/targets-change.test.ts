@@ -5,7 +5,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { missing } from '../helpers/prereq.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
 import { PrivateContainerd } from '../helpers/private-containerd.js';
@@ -50,6 +52,33 @@ describe.skipIf(skip)('targets that change during a run', () => {
     expect(seen!.role).toBe('containerd');
     await cd.stop();
   });
+
+  it('live view: the sched source keeps running through a restart of the containerd its first perf served', async () => {
+    const first = await cd.start({ pidBelow: Math.min(...hostContainerdPids()) });
+    const dir = join(mkdtempSync(join(tmpdir(), 'ctrscope-restart-')), 'session');
+    const run = startCli(['--record', dir]);
+    try {
+      expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+      await new Promise((r) => setTimeout(r, 2500));
+      await cd.stop();
+      const second = await cd.start();
+      // Discovery runs each second and a new process is followed once it has lived a second.
+      await new Promise((r) => setTimeout(r, 4000));
+      run.child.kill('SIGINT');
+      const res = await run.done;
+      expect(res.code, res.stderr).toBe(0);
+      const entries = readFileSync(join(dir, 'session.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const runs = entries.filter((e) => e.type === 'run' && e.source === 'sched');
+      expect(runs.find((e) => e.run === 0)?.pids).toEqual([first]);
+      expect(runs.some((e) => e.pids?.includes(second)), JSON.stringify(runs)).toBe(true);
+      const status = entries.filter((e) => e.type === 'status' && e.source === 'sched');
+      expect(status.filter((e) => e.state === 'failed'), JSON.stringify(status)).toEqual([]);
+      expect(status.some((e) => new RegExp(`pid ${first} exited`).test(e.message ?? ''))).toBe(true);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+      await cd.stop();
+    }
+  }, 60_000);
 
   it('--pid target exits and its number is reused: the new process is not traced', async () => {
     const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
