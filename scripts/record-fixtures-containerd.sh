@@ -22,11 +22,6 @@ pprof 'profile?seconds=3' > "$out/cpu-3s.pb.gz"
 wait "$load" || true
 pprof heap > "$out/heap.pb.gz"
 
-# containerd's syscall latencies (the kernel view of `ctrscope diagnose`) over 3 s of load.
-bash "$here/load.sh" 10 >/dev/null 2>&1 & load=$!
-bpftrace "$repo/probes/native/syscall-outliers.bt" "$(pgrep -xo containerd)" > "$out/syscall-outliers.txt" 2>/dev/null & bt=$!
-sleep 4; kill -INT "$bt"; wait "$bt" || true; wait "$load" || true
-
 # Metrics before and after five container starts.
 # (gzip: each scrape is ~600 KB of text, mostly gRPC label sets)
 curl -sf "$METRICS" | gzip -n9 > "$out/metrics-before.txt.gz"

@@ -41,6 +41,7 @@ capture() {
   gzip -9nf "$out/$name.jsonl"
 }
 
+capture syscall-count
 capture vfs-latency-tracepoint
 capture file-opens BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 capture process-exec BPFTRACE_STRLEN=128

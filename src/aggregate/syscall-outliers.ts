@@ -1,28 +1,47 @@
-/** containerd's slow syscalls: which ones took longest, leaving out those whose job is to wait. */
-import type { TextMaps } from '../../parsers/bpftrace-text-maps.js';
+/**
+ * containerd's slow syscalls for `diagnose`, from what probes/syscall-count.bt printed: which
+ * syscalls took the most time, and which that are not waits had calls over 10 ms.
+ */
+import { splitMapKey, type BpftraceResult } from '../../parsers/bpftrace-json.js';
+import { parseSlowLine } from './slow-syscalls.js';
 
 export interface SyscallLatencyRow {
   syscall: string;
   calls: number;
   totalSeconds: number;
   maxSeconds: number;
-  /** Calls over 10 ms. */
+  /** Calls over 10 ms, counted only for syscalls that are not waits (syscall-count.bt's printf). */
   slow: number;
 }
 
-/** Syscalls that block by design (Go's scheduler, timers, child waits): long ones are normal. */
-export const WAITING_SYSCALLS = new Set(['futex', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'nanosleep', 'clock_nanosleep', 'select', 'pselect6', 'poll', 'ppoll', 'wait4', 'waitid', 'rt_sigtimedwait', 'rt_sigsuspend', 'pause', 'sched_yield']);
+/**
+ * Syscalls that block by design (Go's scheduler, timers, child waits, accepts): long ones are
+ * normal. syscall-count.bt leaves out the same ones, by x86_64 number, when it prints slow calls
+ * (a unit test keeps the two lists equal).
+ */
+export const WAITING_SYSCALLS = new Set(['read', 'poll', 'select', 'pause', 'nanosleep', 'accept', 'recvfrom', 'recvmsg', 'wait4', 'rt_sigtimedwait', 'rt_sigsuspend', 'futex', 'epoll_wait', 'clock_nanosleep', 'waitid', 'pselect6', 'ppoll', 'epoll_pwait', 'accept4', 'epoll_pwait2']);
 
-export function syscallLatencyRows(m: TextMaps, name: (nr: number) => string): SyscallLatencyRow[] {
-  const get = (map: string, nr: number) => m.maps.get(map)?.get(nr) ?? 0;
-  const rows = [...(m.maps.get('calls') ?? new Map<number, number>()).keys()].map((nr) => ({
-    syscall: name(nr),
-    calls: get('calls', nr),
-    totalSeconds: get('ns', nr) / 1e9,
-    maxSeconds: get('max_ns', nr) / 1e9,
-    slow: get('slow', nr),
-  }));
-  return rows.sort((a, b) => b.totalSeconds - a.totalSeconds || a.syscall.localeCompare(b.syscall));
+type Counts = Record<string, number>;
+const mapOf = (r: BpftraceResult, name: string): Counts => (r.maps.get(name)?.value as Counts | undefined) ?? {};
+
+/** One row per syscall, summed over the processes in the maps, most total time first. */
+export function syscallLatencyRows(r: BpftraceResult, name: (nr: number) => string): SyscallLatencyRow[] {
+  const rows = new Map<string, SyscallLatencyRow>();
+  const row = (key: string) => {
+    const syscall = name(Number(splitMapKey(key, 3)[2]));
+    let x = rows.get(syscall);
+    if (!x) rows.set(syscall, (x = { syscall, calls: 0, totalSeconds: 0, maxSeconds: 0, slow: 0 }));
+    return x;
+  };
+  for (const [k, v] of Object.entries(mapOf(r, '@calls'))) row(k).calls += v;
+  for (const [k, v] of Object.entries(mapOf(r, '@ns'))) row(k).totalSeconds += v / 1e9;
+  for (const [k, v] of Object.entries(mapOf(r, '@max'))) row(k).maxSeconds = Math.max(row(k).maxSeconds, v / 1e9);
+  for (const text of r.printf) {
+    const s = parseSlowLine(text, 0, name);
+    const x = s && rows.get(s.syscall);
+    if (x) x.slow++;
+  }
+  return [...rows.values()].sort((a, b) => b.totalSeconds - a.totalSeconds || a.syscall.localeCompare(b.syscall));
 }
 
 /** Syscalls that are not waits and had calls over 10 ms, longest first. */

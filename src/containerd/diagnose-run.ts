@@ -69,7 +69,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
     unavailable.push(`metrics: ${reason(e)}`);
   }
   const seconds = Math.max(2, Math.round(o.durationSeconds));
-  const kernel = await attempt('kernel view', unavailable, () => startSyscallWatch(c.pid, (m) => process.stderr.write(`ctrscope: ${m}\n`)));
+  const kernel = await attempt('kernel view', unavailable, () => startSyscallWatch(c, (m) => process.stderr.write(`ctrscope: ${m}\n`)));
   const t0 = Date.now();
   const series: DiagnoseEvidence['series'] = [];
   const sample = (goroutineCount: number | null, heapInuse: number | null) => series.push({ t: (Date.now() - t0) / 1000, ...procUsage(c.pid), goroutines: goroutineCount, heapInuseBytes: heapInuse });

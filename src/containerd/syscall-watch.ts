@@ -1,23 +1,29 @@
-/** The kernel's view for `diagnose`: containerd's syscall latencies, counted in the kernel by bpftrace. */
-import { BpftraceTextMapsParser, type TextMaps } from '../../parsers/bpftrace-text-maps.js';
-import { btPath } from '../../probes/scripts.js';
+/**
+ * The kernel's view for `diagnose`: containerd's syscalls counted in the kernel by the
+ * syscall-count probe's own program (calls, time, longest, slow calls that are not waits).
+ */
+import { BpftraceJsonParser, type BpftraceResult } from '../../parsers/bpftrace-json.js';
+import { syscallCount } from '../../probes/syscall-count.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, isRoot, which } from '../host/preflight.js';
 import { Tracer } from '../runner/tracer.js';
+import type { Target } from '../targets/discover.js';
 
-/** Starts counting; resolves once bpftrace has attached. stop() ends it and returns the maps. */
-export async function startSyscallWatch(pid: number, say: (m: string) => void): Promise<{ stop: () => Promise<TextMaps> }> {
+/** Starts counting; resolves once bpftrace has attached. stop() ends it and returns what it printed. */
+export async function startSyscallWatch(containerd: Target, say: (m: string) => void): Promise<{ stop: () => Promise<BpftraceResult> }> {
   if (!isRoot()) throw new CtrscopeError('notRoot', 'the kernel view needs root', 'run diagnose with sudo');
   if (!which('bpftrace') || !which('setpriv')) throw new CtrscopeError('missingTool', 'bpftrace is not installed', 'apt-get install bpftrace');
   await ensureTracefs(say);
-  const parser = new BpftraceTextMapsParser();
-  const tracer = new Tracer({ label: 'bpftrace', argv: ['bpftrace', btPath('native/syscall-outliers'), String(pid)] });
+  const selection = { pids: [containerd.pid], comms: [], containers: [], defaultTargets: false };
+  const plan = syscallCount.plan({ host: { containerd: [containerd], shims: [], containers: [] }, selection, targets: [containerd] }, { backend: 'bpftrace' });
+  const parser = new BpftraceJsonParser();
+  const tracer = new Tracer({ label: 'bpftrace', argv: plan.argv });
   let attached!: () => void;
   const ready = new Promise<void>((r) => (attached = r));
   tracer.start({
     onStdoutLine: (l) => {
       parser.line(l);
-      if (parser.result().attached) attached();
+      if (parser.result().attachedProbes !== null) attached();
     },
   });
   const first = await Promise.race([ready.then(() => 'ok' as const), tracer.wait().then(() => 'exited' as const), new Promise<'slow'>((r) => setTimeout(() => r('slow'), 20_000).unref())]);

@@ -1,32 +1,40 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BpftraceTextMapsParser } from '../../parsers/bpftrace-text-maps.js';
+import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
 import { parseChunks } from '../../parsers/lines.js';
 import { syscallLatencyRows, syscallOutliers, WAITING_SYSCALLS } from '../../src/aggregate/syscall-outliers.js';
 import { syscallNamer } from '../../src/host/syscalls.js';
-import { cutRandomly } from '../helpers/chunks.js';
 
-const bytes = readFileSync(new URL('../../fixtures/containerd/syscall-outliers.txt', import.meta.url));
-const text = bytes.toString('utf8');
-const parse = (c: Iterable<string | Uint8Array>) => parseChunks(new BpftraceTextMapsParser(), c);
+const bytes = gunzipSync(readFileSync(new URL('../../fixtures/probes/syscall-count.jsonl.gz', import.meta.url)));
+const name = syscallNamer('x64');
 
-describe('syscall-outliers.bt output from containerd under load', () => {
-  const m = parse([bytes]);
-  it('reads every map line, however the output is cut', () => {
-    expect(m.attached).toBe(true);
-    expect(m.unrecognized).toBe(0);
-    expect([...m.maps.values()].reduce((a, x) => a + x.size, 0)).toBe(text.split('\n').filter((l) => l.startsWith('@')).length);
-    expect(parse(cutRandomly(bytes, 11, 20))).toEqual(m);
+describe("diagnose's kernel view from syscall-count.bt output (containerd under load)", () => {
+  const r = parseChunks(new BpftraceJsonParser(), [bytes]);
+  const rows = syscallLatencyRows(r, name);
+  const calls = r.maps.get('@calls')!.value as Record<string, number>;
+
+  it('rows sum the last print over processes, per syscall', () => {
+    expect(r.unrecognized).toBe(0);
+    const futexCalls = Object.entries(calls).filter(([k]) => k.endsWith(',202')).reduce((a, [, v]) => a + v, 0);
+    expect(futexCalls).toBeGreaterThan(0);
+    expect(rows.find((x) => x.syscall === 'futex')!.calls).toBe(futexCalls);
+    expect(rows.reduce((a, x) => a + x.calls, 0)).toBe(Object.values(calls).reduce((a, v) => a + v, 0));
+    for (const x of rows) expect(x.maxSeconds).toBeLessThanOrEqual(x.totalSeconds + 1e-12);
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.totalSeconds).toBeGreaterThanOrEqual(rows[i]!.totalSeconds);
   });
 
-  it('rows carry the printed values; outliers leave out the waits', () => {
-    const rows = syscallLatencyRows(m, syscallNamer('x64'));
-    const futex = rows.find((r) => r.syscall === 'futex')!;
-    expect(futex.calls).toBe(Number(/^@calls\[202\]: (\d+)$/m.exec(text)![1]));
-    for (const r of rows) expect(r.maxSeconds).toBeLessThanOrEqual(r.totalSeconds + 1e-12);
+  it('outliers are the syscalls with slow lines, none of them a wait', () => {
+    const slowNames = new Set(r.printf.filter((t) => t.startsWith('slow ')).map((t) => name(Number(t.split(' ')[2]))));
     const out = syscallOutliers(rows);
-    expect(out.every((r) => !WAITING_SYSCALLS.has(r.syscall) && r.slow > 0)).toBe(true);
-    const slowNrs = [...(m.maps.get('slow') ?? new Map()).keys()].map(syscallNamer('x64')).filter((n) => !WAITING_SYSCALLS.has(n));
-    expect(out.map((r) => r.syscall).sort()).toEqual(slowNrs.sort());
+    expect(new Set(out.map((x) => x.syscall))).toEqual(slowNames);
+    expect(out.every((x) => !WAITING_SYSCALLS.has(x.syscall))).toBe(true);
+  });
+
+  it('the waiting syscalls are those syscall-count.bt leaves out of its slow lines', () => {
+    const bt = readFileSync(new URL('../../probes/syscall-count.bt', import.meta.url), 'utf8');
+    const cond = /if \(\$d > 10000000 ([^{]*)\{/.exec(bt)![1]!;
+    const nrs = [...cond.matchAll(/\$nr != (\d+)/g)].map((m) => Number(m[1]));
+    expect(new Set(nrs.map(name))).toEqual(WAITING_SYSCALLS);
   });
 });
