@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Overhead of tracing on containerd: how many containers start (one after another, `ctr run --rm
-# busybox true`) in a fixed time with nothing attached, with each in-kernel probe of ctrscope
-# attached to containerd and its shims, and with `strace -f` on containerd. Prints each case's
-# starts per second and its ratio to the untraced rate. The host is shared and noisy, so an
-# untraced count runs before every traced case and after the last one: each traced case is
-# compared with the mean of the untraced counts on either side of it.
+# Overhead of tracing on containerd: container starts (one after another, `ctr run --rm busybox
+# true`) timed one by one with nothing attached, with each in-kernel probe of ctrscope attached to
+# containerd and its shims, and with `strace -f` on containerd.
+#
+# The host is a shared VM whose speed drifts by 10-15% from one minute to the next, so a case is
+# never compared with a distant baseline: each round times a block of STARTS starts untraced, then
+# one block per traced case with an untraced block after each, and a traced block's median start
+# time is compared with the medians of the untraced blocks on either side of it. The ratio printed
+# is the start rate kept (untraced median time / traced median time), the median over ROUNDS
+# rounds, with the lowest and highest round beside it.
 # Usage: sudo npm run bench:overhead            (root; containerd running; test image imported)
-#        SECONDS_PER_CASE=10 ROUNDS=3 PROBES="syscall-count sched" bash scripts/bench-overhead.sh
-#        ROUNDS=N repeats the whole sequence and prints the median ratio per case.
-# About 2 x SECONDS_PER_CASE + 4 s per traced case (8 by default: about 3 minutes). Every
-# container it makes is removed.
+#        STARTS=20 ROUNDS=7 PROBES="syscall-count sched" bash scripts/bench-overhead.sh
+# About ROUNDS x (4 s + 2 x STARTS x 0.1 s) per traced case (7 rounds of 8 cases: about 10
+# minutes). Every container it makes is removed.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-T=${SECONDS_PER_CASE:-8}
-ROUNDS=${ROUNDS:-1}
+STARTS=${STARTS:-20}
+ROUNDS=${ROUNDS:-7}
 NS=${CTRSCOPE_NAMESPACE:-ctrscope}
 IMAGE=${CTRSCOPE_IMAGE:-docker.io/library/busybox:latest}
 PROBES=${PROBES:-syscall-count vfs-latency file-opens process-exec sched cpu-profile off-cpu}
@@ -38,27 +41,24 @@ cleanup() {
 trap 'cleanup; exit 130' INT TERM
 trap cleanup EXIT
 
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# starts: container starts completed in T seconds, printed as "N SECONDS".
+# starts: STARTS container starts one after another; prints the median time of one, in ms.
 starts() {
-  local n=0 i=0 t0 end
-  t0=$(now_ms)
-  end=$((t0 + T * 1000))
-  while [ "$(now_ms)" -lt "$end" ]; do
-    i=$((i + 1))
-    if ctr -n "$NS" run --rm "$IMAGE" "$prefix-$i" true >/dev/null 2>&1; then n=$((n + 1)); else ctr -n "$NS" containers delete "$prefix-$i" >/dev/null 2>&1; fi
-  done
-  echo "$n $(( $(now_ms) - t0 ))"
+  local i t0
+  for i in $(seq "$STARTS"); do
+    t0=$EPOCHREALTIME
+    if ! ctr -n "$NS" run --rm "$IMAGE" "$prefix-$i" true >/dev/null 2>&1; then
+      ctr -n "$NS" containers delete "$prefix-$i" >/dev/null 2>&1
+      continue
+    fi
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }'
+  done | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-declare -a names rates
-record() { # NAME "N MS"
-  local n ms
-  read -r n ms <<< "$2"
+declare -a names times
+record() { # NAME MEDIAN_MS
   names+=("$1")
-  rates+=("$(awk -v n="$n" -v ms="$ms" 'BEGIN { printf "%.2f", n / (ms / 1000) }')")
-  printf '%-16s %5d starts in %5.1f s\n' "$1" "$n" "$(awk -v ms="$ms" 'BEGIN { print ms / 1000 }')" >&2
+  times+=("$2")
+  printf '%-16s median start %7.1f ms (%s starts)\n' "$1" "$2" "$STARTS" >&2
 }
 
 # A traced case: start the tracer, give it time to attach, count, then stop it.
@@ -74,29 +74,30 @@ traced() { # NAME SETTLE_S CMD...
   bg=""
 }
 
-echo "bench-overhead: $T s per case, $ROUNDS round(s), containerd pid $cd_pid, $(nproc) CPUs" >&2
+echo "bench-overhead: $STARTS starts per block, $ROUNDS round(s), containerd pid $cd_pid, $(nproc) CPUs" >&2
 for _round in $(seq "$ROUNDS"); do
   record untraced "$(starts)"
   for p in $PROBES; do
     # --duration outlasts the count; SIGINT ends the probe early (it still prints).
-    traced "$p" 4 node "$CLI" --probe "$p" --duration "$((T + 30))s"
+    traced "$p" 4 node "$CLI" --probe "$p" --duration 10m
     record untraced "$(starts)"
   done
   traced "strace -f" 1 strace -f -qq -o /dev/null -p "$cd_pid"
   record untraced "$(starts)"
 done
 
-# Each traced case against the mean of the untraced counts just before and after it; with
-# several rounds, the median of its ratios.
+# Each traced block against the mean of the untraced medians just before and after it; per case,
+# the median of its rounds' ratios, with the lowest and the highest.
 ratios=""
 for i in "${!names[@]}"; do
   [ "${names[$i]}" = untraced ] && continue
-  around=$(awk -v a="${rates[$((i - 1))]}" -v b="${rates[$((i + 1))]}" 'BEGIN { printf "%.2f", (a + b) / 2 }')
-  ratios+="${names[$i]}|${rates[$i]}|$around|$(awk -v r="${rates[$i]}" -v b="$around" 'BEGIN { printf "%.1f", 100 * r / b }')"$'\n'
+  around=$(awk -v a="${times[$((i - 1))]}" -v b="${times[$((i + 1))]}" 'BEGIN { printf "%.2f", (a + b) / 2 }')
+  ratios+="${names[$i]}|${times[$i]}|$around|$(awk -v t="${times[$i]}" -v u="$around" 'BEGIN { printf "%.1f", 100 * u / t }')"$'\n'
 done
-printf '\n| tracing attached | starts/s | untraced around it | ratio |\n| --- | ---: | ---: | ---: |\n'
+printf '\n| tracing attached | median start | untraced around it | rate kept (median of %s) | lowest, highest |\n| --- | ---: | ---: | ---: | ---: |\n' "$ROUNDS"
 for p in $PROBES "strace -f"; do
-  grep "^$p|" <<< "$ratios" | sort -t'|' -k4 -n | awk -F'|' -v name="$p" '{ r[NR] = $0 } END {
-    split(r[int((NR + 1) / 2)], m, /\|/); note = (NR > 1) ? " (median of " NR ")" : ""
-    printf "| %s | %s | %s | %.0f%%%s |\n", name, m[2], m[3], m[4], note }'
+  grep "^$p|" <<< "$ratios" | sort -t'|' -k4 -n | awk -F'|' -v name="$p" '{ r[NR] = $0; k[NR] = $4 } END {
+    if (NR == 0) exit
+    split(r[int((NR + 1) / 2)], m, /\|/)
+    printf "| %s | %.1f ms | %.1f ms | %.0f%% | %.0f%%, %.0f%% |\n", name, m[2], m[3], m[4], k[1], k[NR] }'
 done
