@@ -168,6 +168,30 @@ function lazyEntry(type: string, line: string, start: number, end: number, seq: 
   };
 }
 
+/**
+ * How a map printed as deltas is summed. A program that clears its maps after each print keeps
+ * them small in the kernel; it prints two alternating sets, NAME_0 and NAME_1, so that counting
+ * goes on in one set while the other is printed and cleared (nothing is lost between a print and
+ * its clear). The parser folds both into NAME: sums (count, sum) or the largest value (max).
+ */
+export interface DeltaMap {
+  op: 'sum' | 'max';
+  /** At most this many keys are kept; past that, a new key is folded with fold() (or not kept). */
+  maxKeys?: number;
+  /** The key a new key is counted under once the map holds maxKeys keys. */
+  fold?: (key: string) => string;
+}
+
+export interface BpftraceParserOptions {
+  /** false parses every line with JSON.parse (the reference the fast path is tested against). */
+  fastPath?: boolean;
+  /** Maps printed as deltas, by the name they are summed into (for example `@calls`). */
+  deltaMaps?: Record<string, DeltaMap>;
+}
+
+/** Default bound on the keys a delta map keeps. */
+export const DELTA_MAX_KEYS = 100_000;
+
 /** Streaming parser over bpftrace -f json lines. Bounded: maps are replaced, lists kept to a cap. */
 export class BpftraceJsonParser implements LineParser<BpftraceResult> {
   private readonly state: BpftraceResult = {
@@ -187,12 +211,41 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     warnings: [],
   };
   private readonly fastPath: boolean;
-  /** `fastPath: false` parses every line with JSON.parse (the reference the fast path is tested against). */
+  private readonly deltaMaps: Record<string, DeltaMap> | undefined;
+  private readonly sums = new Map<string, Record<string, number>>();
   constructor(
     private readonly printfCap = 10_000,
-    options: { fastPath?: boolean } = {},
+    options: BpftraceParserOptions = {},
   ) {
     this.fastPath = options.fastPath ?? true;
+    this.deltaMaps = options.deltaMaps;
+  }
+
+  /** A print of NAME_0 or NAME_1 of a delta map, added into NAME; false for any other map. */
+  private addDelta(name: string, value: () => unknown, type: string): boolean {
+    const base = name.slice(0, -2);
+    const spec = this.deltaMaps?.[base];
+    if (!spec || (!name.endsWith('_0') && !name.endsWith('_1'))) return false;
+    const v = value();
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    let acc = this.sums.get(base);
+    if (!acc) this.sums.set(base, (acc = {}));
+    const max = spec.maxKeys ?? DELTA_MAX_KEYS;
+    let size = Object.keys(acc).length;
+    for (const [k0, n] of Object.entries(v as Record<string, unknown>)) {
+      if (typeof n !== 'number') continue;
+      let k = k0;
+      if (acc[k] === undefined && size >= max) {
+        if (!spec.fold) continue;
+        k = spec.fold(k0);
+      }
+      const cur = acc[k];
+      if (cur === undefined) size++;
+      acc[k] = cur === undefined ? n : spec.op === 'sum' ? cur + n : Math.max(cur, n);
+    }
+    this.state.seq++;
+    this.state.maps.set(base, { type, value: acc, seq: this.state.seq });
+    return true;
   }
 
   line(text: string): void {
@@ -221,6 +274,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     }
     const d = matchDataLine(text);
     if (d) {
+      if (this.deltaMaps && this.addDelta(d.name, () => JSON.parse(text.slice(d.start, d.end)), d.type)) return true;
       s.seq++;
       s.maps.set(d.name, lazyEntry(d.type, text, d.start, d.end, s.seq));
       return true;
@@ -277,6 +331,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
         s.unknownTypes[r.rawType] = (s.unknownTypes[r.rawType] ?? 0) + 1;
         break;
       default:
+        if (this.deltaMaps && this.addDelta(r.name, () => r.value, r.type)) break;
         s.seq++;
         s.maps.set(r.name, { type: r.type, value: r.value, seq: s.seq });
     }

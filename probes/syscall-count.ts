@@ -9,6 +9,7 @@ import { contextPids } from './filter.js';
 import { bpftracePlan } from './bpftrace-plan.js';
 import { CtrscopeError } from '../src/errors.js';
 import type { ProbeDefinition, TracerPlan } from './types.js';
+import { splitMapKey, type DeltaMap } from '../parsers/bpftrace-json.js';
 
 export const syscallCountParams = z
   .object({ backend: z.enum(['bpftrace', 'strace'], { message: 'the backend is bpftrace (default, in the kernel) or strace' }).default('bpftrace') })
@@ -21,6 +22,22 @@ export const STRACE_COST =
 export function straceTargets(pids: number[]): string[] {
   return ['-f', ...pids.flatMap((p) => ['-p', String(p)])];
 }
+
+/**
+ * syscall-count.bt prints what it counted each second and clears it (keys "comm,pid,nr"): the
+ * parser adds the prints up. Past 100 000 processes-and-syscalls in one run, a new process's
+ * counts are added under pid 0 of its comm, so per-syscall totals stay whole.
+ */
+const foldPid = (key: string) => {
+  const parts = splitMapKey(key, 3);
+  return `${parts[0]},0,${parts[2]}`;
+};
+export const SYSCALL_DELTA_MAPS: Record<string, DeltaMap> = {
+  '@calls': { op: 'sum', fold: foldPid },
+  '@errors': { op: 'sum', fold: foldPid },
+  '@ns': { op: 'sum', fold: foldPid },
+  '@max': { op: 'max', fold: foldPid },
+};
 
 export const syscallCount: ProbeDefinition<z.infer<typeof syscallCountParams>> = {
   name: 'syscall-count',
@@ -43,7 +60,8 @@ export const syscallCount: ProbeDefinition<z.infer<typeof syscallCountParams>> =
         warning: `warning: ${STRACE_COST}`,
       };
     }
-    return bpftracePlan(ctx, 'syscall-count', 'tracepoint:raw_syscalls:sys_enter,sys_exit');
+    // One second of keys at a time: about 1 700 at most under a container-start loop here.
+    return bpftracePlan(ctx, 'syscall-count', 'tracepoint:raw_syscalls:sys_enter,sys_exit', { env: { BPFTRACE_MAP_KEYS_MAX: '16384' }, deltaMaps: SYSCALL_DELTA_MAPS });
   },
 };
 

@@ -1,4 +1,5 @@
 /** What every probe in the catalog declares: its parameters (zod), how to run it, how to read it. */
+import type { DeltaMap } from '../parsers/bpftrace-json.js';
 import type { z } from 'zod';
 import type { HostTargets, Target } from '../src/targets/discover.js';
 import type { KernelFeatures } from '../src/host/features.js';
@@ -41,6 +42,8 @@ export interface TracerPlan {
   fallback?: TracerPlan;
   /** The processes this tracer attaches to by pid (perf stat -p): its counts belong to them. */
   pids?: number[];
+  /** bpftrace maps the program prints as deltas, and how the parser adds them up. */
+  deltaMaps?: Record<string, DeltaMap>;
   /** How long to wait after SIGINT for the final output (bpftrace symbolizing stacks) before SIGTERM. */
   stopGraceMs?: number;
 }

@@ -16,8 +16,8 @@ export async function startSyscallWatch(containerd: Target, say: (m: string) => 
   await ensureTracefs(say);
   const selection = { pids: [containerd.pid], comms: [], containers: [], defaultTargets: false };
   const plan = syscallCount.plan({ host: { containerd: [containerd], shims: [], containers: [] }, selection, targets: [containerd] }, { backend: 'bpftrace' });
-  const parser = new BpftraceJsonParser();
-  const tracer = new Tracer({ label: 'bpftrace', argv: plan.argv });
+  const parser = new BpftraceJsonParser(undefined, { deltaMaps: plan.deltaMaps });
+  const tracer = new Tracer({ label: 'bpftrace', argv: plan.argv, env: plan.env });
   let attached!: () => void;
   const ready = new Promise<void>((r) => (attached = r));
   tracer.start({

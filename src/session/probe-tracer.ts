@@ -19,10 +19,10 @@ export type ReaderResult =
 
 type AnyParser = BpftraceJsonParser | PerfStatParser | StraceParser | StraceSummaryParser;
 
-function parserFor(kind: TracerPlan['parser']): AnyParser {
+function parserFor(kind: TracerPlan['parser'], plan: TracerPlan): AnyParser {
   switch (kind) {
     case 'bpftrace-json':
-      return new BpftraceJsonParser();
+      return new BpftraceJsonParser(undefined, { deltaMaps: plan.deltaMaps });
     case 'perf-stat':
       return new PerfStatParser();
     case 'strace':
@@ -46,7 +46,7 @@ export class ProbeTracer {
   private attachWaiters: Array<() => void> = [];
 
   constructor(readonly plan: TracerPlan) {
-    this.parser = parserFor(plan.parser);
+    this.parser = parserFor(plan.parser, plan);
     this.tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: plan.env, graceMs: plan.stopGraceMs });
   }
 

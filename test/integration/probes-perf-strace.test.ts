@@ -2,39 +2,17 @@
  * sched (perf stat) and the strace probes, on the real containerd under load and on a helper
  * process whose syscalls and context switches the test knows exactly (test/bin/syscall-burst.py).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
+import { burstHelper } from '../helpers/burst.js';
 import { REPO, startCli, tracersOf } from '../helpers/cli.js';
 import { tracedThreadCount, waitFor } from '../helpers/host.js';
 import { refCount, relDiff, runProbe, underLoad } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'perf', 'strace', 'containerd', 'tracefs', 'image');
 const python = spawnSync('python3', ['-c', 'pass']).status === 0;
-
-/** The helper: resolves once it printed "ready"; burst() triggers N getppid + N sleeps and resolves on "done". */
-function burstHelper(n: number): { child: ChildProcess; ready: Promise<void>; burst: () => Promise<void> } {
-  const child = spawn('python3', [`${REPO}test/bin/syscall-burst.py`, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const waiters: Array<[string, () => void]> = [];
-  child.stdout!.on('data', (c) => {
-    out += c;
-    for (const [word, done] of waiters.splice(0)) {
-      if (out.includes(word)) done();
-      else waiters.push([word, done]);
-    }
-  });
-  const waitWord = (word: string) => new Promise<void>((r) => (out.includes(word) ? r() : waiters.push([word, r])));
-  return {
-    child,
-    ready: waitWord('ready'),
-    burst: () => {
-      child.kill('SIGUSR1');
-      return waitWord('done');
-    },
-  };
-}
 
 const tracerPidOf = (pid: number) => Number(/^TracerPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 

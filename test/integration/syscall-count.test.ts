@@ -3,12 +3,15 @@
  * Checked against an independent bpftrace count of containerd's syscalls taken over the same time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { containerdPid, missing } from '../helpers/prereq.js';
 import { runCli, startCli, startLoad, tracersOf } from '../helpers/cli.js';
 import { refCount } from '../helpers/probe-run.js';
+import { burstHelper, scriptHelper } from '../helpers/burst.js';
+import { waitFor } from '../helpers/host.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
+const python = spawnSync('python3', ['-c', 'pass']).status === 0;
 
 /** Counts containerd's syscall entries in the kernel until stopped, with the test's own program. */
 function independentCount(pid: number) {
@@ -80,6 +83,65 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
 
     // Nothing of ours is left.
     expect(tracersOf(res.pid)).toEqual([]);
+  });
+
+  it('counts shims that start late in a long run (the kernel maps hold one second of keys, not the whole run)', async () => {
+    // When each shim pid was first seen (shims live a fraction of a second: look often).
+    const firstSeen = new Map<number, number>();
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      const out = spawnSync('pgrep', ['-f', 'containerd-shim-runc-v2'], { encoding: 'utf8' }).stdout;
+      for (const p of out.split('\n').filter(Boolean).map(Number)) if (!firstSeen.has(p)) firstSeen.set(p, Date.now() - t0);
+    }, 50);
+    const run = startCli(['--probe', 'syscall-count', '--duration', '9s', '--json']);
+    const res = await run.done;
+    clearInterval(poll);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    const shims = new Set(report.processes.filter((p: { role: string }) => p.role === 'shim').map((p: { pid: number }) => p.pid));
+    const late = [...firstSeen].filter(([, t]) => t > 6000 && t < 8500).map(([p]) => p);
+    expect(late.length, 'shims started in the last seconds of the run').toBeGreaterThan(3);
+    // Nearly all of them are counted (one may have been caught by pgrep before it ran as a shim).
+    expect(late.filter((p) => shims.has(p)).length).toBeGreaterThanOrEqual(late.length - 1);
+  });
+
+  it.skipIf(!python)('counts exactly the getppid calls of a helper, over several prints', async () => {
+    const n = 300;
+    const h = burstHelper(n);
+    await h.ready;
+    const run = startCli(['--probe', 'syscall-count', '--duration', '5s', '--pid', String(h.child.pid), '--json']);
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    // Three bursts 0.7 s apart: the counts come in more than one print of the maps.
+    for (let i = 0; i < 3; i++) {
+      await h.burst();
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    const res = await run.done;
+    h.child.kill();
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(report.syscalls.find((s: { syscall: string }) => s.syscall === 'getppid')?.calls).toBe(3 * n);
+    expect(report.syscalls.find((s: { syscall: string }) => s.syscall === 'clock_nanosleep')?.calls).toBe(3 * n);
+  });
+
+  it.skipIf(!python)('prints a slow call that is not a wait, with its duration, and keeps it as the max', async () => {
+    const h = scriptHelper('slow-munmap.py');
+    await h.ready;
+    const run = startCli(['--probe', 'syscall-count', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
+    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    await h.burst();
+    const res = await run.done;
+    h.child.kill();
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    const slow = report.slowCalls.filter((c: { syscall: string; pid: number }) => c.syscall === 'munmap' && c.pid === h.child.pid);
+    expect(slow, JSON.stringify(report.slowCalls)).toHaveLength(1);
+    expect(slow[0].seconds).toBeGreaterThan(0.01);
+    const row = report.syscalls.find((s: { syscall: string }) => s.syscall === 'munmap');
+    expect(row.maxSeconds).toBeCloseTo(slow[0].seconds, 6);
+    expect(row.seconds).toBeGreaterThanOrEqual(slow[0].seconds);
   });
 
   it('prints a table sorted by calls in human mode', async () => {

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BpftraceJsonParser, asStats, parseBpftraceLine, splitMapKey, type BpftraceResult } from '../../parsers/bpftrace-json.js';
+import { BpftraceJsonParser, asStats, parseBpftraceLine, splitMapKey, type BpftraceResult, type DeltaMap } from '../../parsers/bpftrace-json.js';
+import { SYSCALL_DELTA_MAPS } from '../../probes/syscall-count.js';
 import { histTotal, normalizeHist } from '../../parsers/bpftrace-hist.js';
 import { parseChunks } from '../../parsers/lines.js';
 import { cutEvery, cutRandomly, fixtureBytes } from '../helpers/chunks.js';
@@ -283,5 +284,59 @@ describe('fast path against JSON.parse on mutated real lines', () => {
     // Both outcomes were exercised.
     expect(accepted).toBeGreaterThan(1000);
     expect(accepted).toBeLessThan(19000);
+  });
+});
+
+describe('maps printed as deltas (syscall-count.bt: two alternating sets, each printed then cleared)', () => {
+  const bytes = fixtureBytes(new URL('../../fixtures/probes/syscall-count.jsonl.gz', import.meta.url).pathname);
+  const records = bytes.toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { type: string; data: Record<string, Record<string, number>> });
+  const deltaParse = (chunks: Iterable<string | Uint8Array>, deltaMaps: Record<string, DeltaMap> = SYSCALL_DELTA_MAPS, fastPath = true) =>
+    parseChunks(new BpftraceJsonParser(undefined, { fastPath, deltaMaps }), chunks);
+  /** The test's own sum of every print of NAME_0 and NAME_1. */
+  function expected(name: string, op: 'sum' | 'max'): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of records) {
+      if (r.type !== 'map') continue;
+      for (const [n, v] of Object.entries(r.data)) {
+        if (n !== `${name}_0` && n !== `${name}_1`) continue;
+        for (const [k, x] of Object.entries(v)) out[k] = out[k] === undefined ? x : op === 'sum' ? out[k]! + x : Math.max(out[k]!, x);
+      }
+    }
+    return out;
+  }
+
+  it('the capture has several prints of each set', () => {
+    const names = records.filter((r) => r.type === 'map').map((r) => Object.keys(r.data)[0]);
+    expect(names.filter((n) => n === '@calls_0').length).toBeGreaterThanOrEqual(2);
+    expect(names.filter((n) => n === '@calls_1').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sums counts and keeps the largest max, the same fast or by JSON.parse, whatever the chunks', () => {
+    const r = deltaParse([bytes]);
+    expect(r.unrecognized).toBe(0);
+    for (const [name, op] of [['@calls', 'sum'], ['@errors', 'sum'], ['@ns', 'sum'], ['@max', 'max']] as const) {
+      expect(r.maps.get(name)!.value).toEqual(expected(name, op));
+      expect(r.maps.has(`${name}_0`)).toBe(false);
+    }
+    const reference = plain(deltaParse([bytes], SYSCALL_DELTA_MAPS, false));
+    expect(plain(r)).toEqual(reference);
+    for (const seed of [4, 5]) expect(plain(deltaParse(cutRandomly(bytes, seed, 997)))).toEqual(reference);
+  });
+
+  it('without the option the sets stay apart, as printed', () => {
+    const r = parse([bytes]);
+    expect(r.maps.has('@calls')).toBe(false);
+    expect(r.maps.has('@calls_0')).toBe(true);
+  });
+
+  it('past maxKeys a new key is folded, so totals stay whole; without fold it is not kept', () => {
+    const spec = { op: 'sum' as const, maxKeys: 10, fold: (k: string) => `${splitMapKey(k, 3)[0]},0,${splitMapKey(k, 3)[2]}` };
+    const folded = deltaParse([bytes], { '@calls': spec }).maps.get('@calls')!.value as Record<string, number>;
+    const all = expected('@calls', 'sum');
+    const total = (o: Record<string, number>) => Object.values(o).reduce((a, x) => a + x, 0);
+    expect(total(folded)).toBe(total(all));
+    expect(Object.keys(folded).filter((k) => splitMapKey(k, 3)[1] !== '0').length).toBe(10);
+    const capped = deltaParse([bytes], { '@calls': { op: 'sum', maxKeys: 10 } }).maps.get('@calls')!.value as Record<string, number>;
+    expect(Object.keys(capped)).toHaveLength(10);
   });
 });

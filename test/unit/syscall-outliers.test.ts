@@ -5,16 +5,17 @@ import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
 import { parseChunks } from '../../parsers/lines.js';
 import { syscallLatencyRows, syscallOutliers, WAITING_SYSCALLS } from '../../src/aggregate/syscall-outliers.js';
 import { syscallNamer } from '../../src/host/syscalls.js';
+import { SYSCALL_DELTA_MAPS } from '../../probes/syscall-count.js';
 
 const bytes = gunzipSync(readFileSync(new URL('../../fixtures/probes/syscall-count.jsonl.gz', import.meta.url)));
 const name = syscallNamer('x64');
 
 describe("diagnose's kernel view from syscall-count.bt output (containerd under load)", () => {
-  const r = parseChunks(new BpftraceJsonParser(), [bytes]);
+  const r = parseChunks(new BpftraceJsonParser(undefined, { deltaMaps: SYSCALL_DELTA_MAPS }), [bytes]);
   const rows = syscallLatencyRows(r, name);
   const calls = r.maps.get('@calls')!.value as Record<string, number>;
 
-  it('rows sum the last print over processes, per syscall', () => {
+  it('rows sum the prints over processes, per syscall', () => {
     expect(r.unrecognized).toBe(0);
     const futexCalls = Object.entries(calls).filter(([k]) => k.endsWith(',202')).reduce((a, [, v]) => a + v, 0);
     expect(futexCalls).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * when a map prints again (an empty map prints nothing at all, so "every" may never come), or at
  * the end of the run. Its time is when its first map arrived, the closest to bpftrace's tick.
  */
-import { BpftraceJsonParser, type BpftraceMapEntry } from '../../../parsers/bpftrace-json.js';
+import { BpftraceJsonParser, type BpftraceMapEntry, type DeltaMap } from '../../../parsers/bpftrace-json.js';
 
 export interface PrintGroup {
   t: number;
@@ -13,11 +13,17 @@ export interface PrintGroup {
 }
 
 export class PrintGroups {
-  readonly parser = new BpftraceJsonParser(0);
+  readonly parser: BpftraceJsonParser;
   private readonly seen = new Map<string, number>();
   private open: PrintGroup | null = null;
 
-  constructor(private readonly names: readonly string[]) {}
+  /** deltaMaps: maps the program prints as deltas; their groups carry the running sums. */
+  constructor(
+    private readonly names: readonly string[],
+    deltaMaps?: Record<string, DeltaMap>,
+  ) {
+    this.parser = new BpftraceJsonParser(0, { deltaMaps });
+  }
 
   /** Feeds one line; returns the groups it completed, oldest first. */
   line(text: string, t: number): PrintGroup[] {

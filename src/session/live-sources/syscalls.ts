@@ -1,8 +1,9 @@
 /**
  * Live source for the syscalls panel and the per-target syscall numbers: the syscall-count probe
- * (bpftrace, raw_syscalls tracepoints). bpftrace prints the cumulative maps @calls, @errors,
- * @max, @ns once a second; each print group is a sample, and rates are the difference between
- * two samples over the time between them (the recorded time in a replay). @max is the longest
+ * (bpftrace, raw_syscalls tracepoints). bpftrace prints @calls, @errors, @max, @ns once a second,
+ * as deltas that the parser adds up (recordings made before that print them cumulative, which
+ * reads the same); each print group is a sample, and rates are the difference between two
+ * samples over the time between them (the recorded time in a replay). @max is the longest
  * call since the tracer started (at most 10 s ago: the feed restarts it). Calls over 10 ms that
  * are not waits by design arrive as printf lines, one each: the events panel's slow syscalls.
  */
@@ -10,6 +11,7 @@ import { reduceSyscallMaps, syscallRates, type ProcessSyscalls, type SyscallRow 
 import { syscallNamer } from '../../host/syscalls.js';
 import { maxBySyscall, parseSlowLine } from '../../aggregate/slow-syscalls.js';
 import { parseBpftraceLine } from '../../../parsers/bpftrace-json.js';
+import { SYSCALL_DELTA_MAPS } from '../../../probes/syscall-count.js';
 import type { EventItem, SyscallLine, SyscallsView } from '../live-types.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
@@ -44,7 +46,7 @@ function lines(rates: SyscallRow[], maxNs: Map<string, number> | null, history: 
 }
 
 class SyscallsSource implements LiveSource {
-  private groups = new PrintGroups(['@calls', '@errors', '@ns']);
+  private groups = new PrintGroups(['@calls', '@errors', '@ns'], SYSCALL_DELTA_MAPS);
   private run = -1;
   private prev: Sample | null = null;
   private latest: Sample | null = null;
@@ -67,7 +69,7 @@ class SyscallsSource implements LiveSource {
     // the old tracer's totals.
     this.settle();
     this.run = run;
-    this.groups = new PrintGroups(['@calls', '@errors', '@ns']);
+    this.groups = new PrintGroups(['@calls', '@errors', '@ns'], SYSCALL_DELTA_MAPS);
     this.latest = null;
     this.prev = null;
   }
@@ -183,11 +185,9 @@ export const syscallsSource: LiveSourceDef = {
   id: 'syscalls',
   probe: 'syscall-count',
   panels: ['syscalls', 'events', 'targets'],
-  // Every short-lived fork of a shim adds keys to the cumulative maps: under container churn they
-  // grow by about 100 KB a second (bpftrace then prints megabytes a second, and at its key limit
-  // silently stops counting new processes). A fresh tracer every 10 s keeps them small; rates
-  // and histories carry on across runs. The raised key limit covers a 10 s window with room.
-  env: { BPFTRACE_MAP_KEYS_MAX: '65536' },
+  // Every short-lived fork of a shim adds keys: the kernel's maps hold one second of them, but
+  // the running sums here would keep every process ever seen. A fresh tracer every 10 s keeps
+  // them small; rates and histories carry on across runs.
   rotate: { firstMs: 10_000, everyMs: 10_000 },
   create: (ctx) => new SyscallsSource(syscallNamer(ctx.arch)),
 };
