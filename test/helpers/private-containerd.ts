@@ -34,14 +34,23 @@ export class PrivateContainerd {
     return this.child?.pid;
   }
 
-  /** Starts containerd and waits until `ctr version` answers on its socket. */
   /**
-   * Starts it and waits until it answers. `pidBelow`: make the kernel hand it a pid below this one
-   * (through ns_last_pid), for tests that need it to sort before another containerd.
+   * Starts containerd and waits until `ctr version` answers on its socket. `pidBelow`: make the
+   * kernel hand it a pid below this one (through ns_last_pid), for tests that need it to sort
+   * before another containerd; a few low starting points are tried, as pids may be taken.
    */
   async start(opts: { pidBelow?: number } = {}): Promise<number> {
-    if (opts.pidBelow && opts.pidBelow > 200) writeFileSync('/proc/sys/kernel/ns_last_pid', String(Math.floor(opts.pidBelow / 2)));
-    const child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: 'ignore' });
+    const below = opts.pidBelow;
+    const tries = below && below > 200 ? [Math.floor(below / 2), Math.floor(below / 4), 100] : [undefined];
+    let child!: ChildProcess;
+    for (const from of tries) {
+      if (from !== undefined) writeFileSync('/proc/sys/kernel/ns_last_pid', String(from));
+      child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: 'ignore' });
+      if (!below || child.pid! < below || from === tries[tries.length - 1]) break;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await gone;
+    }
     this.child = child;
     const ok = await waitFor(() => existsSync(this.address) && spawnSync('ctr', ['--address', this.address, 'version'], { stdio: 'ignore', timeout: 2000 }).status === 0, 15_000, 100);
     if (!ok) throw new Error('private containerd did not come up');
