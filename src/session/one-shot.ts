@@ -91,6 +91,8 @@ class Run {
   private targetGone = false;
   private interrupted = false;
   private deadline = 0;
+  /** How long the run went on after the main tracer's target exited (the other tracers counting). */
+  private afterMainSeconds = 0;
 
   constructor(
     private readonly o: OneShotOptions,
@@ -119,7 +121,9 @@ class Run {
         if (this.mainTargetGoneWhileFollowing()) {
           // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
           // restarted: the others keep counting, so the run goes on to its end.
+          const goneAt = Date.now();
           await Promise.race([sleep(Math.max(0, this.deadline - Date.now())), this.signalled()]);
+          this.afterMainSeconds = (Date.now() - goneAt) / 1000;
           break;
         }
         // Exited on its own before printing data: a rung that could not attach. Try the next one.
@@ -300,7 +304,7 @@ class Run {
       backend: this.main.plan.backend,
       attachPoint: this.main.plan.attachPoint,
       skipped: this.skipped,
-      durationSeconds: Math.round(this.main.attachedSeconds * 100) / 100,
+      durationSeconds: Math.round((this.main.attachedSeconds + this.afterMainSeconds) * 100) / 100,
       targets,
       lostEvents: lost,
       droppedLines: dropped,
