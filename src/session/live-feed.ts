@@ -4,8 +4,8 @@
  * followed target), or a poll. Output goes to the engine and the recording, tagged by run.
  * Tracers are started and stopped by src/runner/tracer.ts; this module only decides what runs.
  */
-import { existsSync } from 'node:fs';
 import { PROBES } from '../../probes/index.js';
+import { processGone } from '../targets/procfs.js';
 import type { ProbeContext, ProbeDefinition, TracerPlan } from '../../probes/types.js';
 import { which } from '../host/preflight.js';
 import { Tracer } from '../runner/tracer.js';
@@ -140,7 +140,7 @@ class SourceRunner {
         this.status({ attachPoint: plan.fallback.attachPoint, message: `${plan.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${plan.fallback.attachPoint}` });
         return;
       }
-      if (this.def.follow && plan.pids?.length && plan.pids.every((p) => !existsSync(`/proc/${p}`))) {
+      if (this.def.follow && plan.pids?.length && plan.pids.every((p) => processGone(p, this.ctx.targets.find((x) => x.pid === p)?.startTime))) {
         // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
         // restarted: the tracers of the other targets go on, and the new ones are followed.
         this.status({ message: `pid ${plan.pids.join(', ')} exited; the other targets are still counted` });

@@ -11,7 +11,7 @@ import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { detectKernel } from '../host/features.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
-import { comm, statFields } from '../targets/procfs.js';
+import { comm, processGone } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
 import { describeEvent, TargetWatch } from '../targets/watch.js';
 import { SUMMARIES } from '../summaries/index.js';
@@ -150,11 +150,7 @@ class Run {
 
   /** True when none of these targets runs any more (exited, or its pid now names another process). */
   private allGone(pids: readonly number[]): boolean {
-    return pids.every((p) => {
-      const t = this.ctx.targets.find((x) => x.pid === p);
-      const st = statFields(p);
-      return !st || (t?.startTime !== undefined && st.startTime !== t.startTime);
-    });
+    return pids.every((p) => processGone(p, this.ctx.targets.find((x) => x.pid === p)?.startTime));
   }
 
   /**
@@ -235,8 +231,7 @@ class Run {
 
   private followIfItStays(t: Target): void {
     setTimeout(() => {
-      const st = statFields(t.pid);
-      if (st && (t.startTime === undefined || st.startTime === t.startTime)) this.addFollower(t.pid, t);
+      if (!processGone(t.pid, t.startTime)) this.addFollower(t.pid, t);
       else this.shortLived++;
     }, FOLLOW_MIN_AGE_MS).unref();
   }

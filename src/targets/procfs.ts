@@ -48,6 +48,12 @@ export function statFields(pid: number): { ppid: number; startTime: number; stat
   return { state: rest[0] ?? '?', ppid: Number(rest[1]), startTime: Number(rest[19]) };
 }
 
+/** True when the process is gone, or its pid now names another process (another start time). */
+export function processGone(pid: number, startTime?: number): boolean {
+  const st = statFields(pid);
+  return !st || (startTime !== undefined && st.startTime !== startTime);
+}
+
 /** Value of a "Key:\tvalue" line in /proc/PID/status. */
 export function statusField(pid: number, key: string): string | null {
   const s = readProc(pid, 'status');
