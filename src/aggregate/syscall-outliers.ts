@@ -2,8 +2,9 @@
  * containerd's slow syscalls for `diagnose`, from what probes/syscall-count.bt printed: which
  * syscalls took the most time, and which that are not waits had calls over 10 ms.
  */
-import { splitMapKey, type BpftraceResult } from '../../parsers/bpftrace-json.js';
-import { parseSlowLine } from './slow-syscalls.js';
+import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
+import { maxBySyscall, parseSlowLine } from './slow-syscalls.js';
+import { reduceSyscallMaps } from './syscalls.js';
 
 export interface SyscallLatencyRow {
   syscall: string;
@@ -26,22 +27,15 @@ const mapOf = (r: BpftraceResult, name: string): Counts => (r.maps.get(name)?.va
 
 /** One row per syscall, summed over the processes in the maps, most total time first. */
 export function syscallLatencyRows(r: BpftraceResult, name: (nr: number) => string): SyscallLatencyRow[] {
-  const rows = new Map<string, SyscallLatencyRow>();
-  const row = (key: string) => {
-    const syscall = name(Number(splitMapKey(key, 3)[2]));
-    let x = rows.get(syscall);
-    if (!x) rows.set(syscall, (x = { syscall, calls: 0, totalSeconds: 0, maxSeconds: 0, slow: 0 }));
-    return x;
-  };
-  for (const [k, v] of Object.entries(mapOf(r, '@calls'))) row(k).calls += v;
-  for (const [k, v] of Object.entries(mapOf(r, '@ns'))) row(k).totalSeconds += v / 1e9;
-  for (const [k, v] of Object.entries(mapOf(r, '@max'))) row(k).maxSeconds = Math.max(row(k).maxSeconds, v / 1e9);
+  const { syscalls } = reduceSyscallMaps(mapOf(r, '@calls'), mapOf(r, '@errors'), mapOf(r, '@ns'), name);
+  const maxNs = maxBySyscall(mapOf(r, '@max'), name);
+  const slow = new Map<string, number>();
   for (const text of r.printf) {
     const s = parseSlowLine(text, 0, name);
-    const x = s && rows.get(s.syscall);
-    if (x) x.slow++;
+    if (s) slow.set(s.syscall, (slow.get(s.syscall) ?? 0) + 1);
   }
-  return [...rows.values()].sort((a, b) => b.totalSeconds - a.totalSeconds || a.syscall.localeCompare(b.syscall));
+  const rows = syscalls.map((x) => ({ syscall: x.syscall, calls: x.calls, totalSeconds: x.seconds, maxSeconds: (maxNs.get(x.syscall) ?? 0) / 1e9, slow: slow.get(x.syscall) ?? 0 }));
+  return rows.sort((a, b) => b.totalSeconds - a.totalSeconds || a.syscall.localeCompare(b.syscall));
 }
 
 /** Syscalls that are not waits and had calls over 10 ms, longest first. */
