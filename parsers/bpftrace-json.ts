@@ -212,7 +212,8 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
   };
   private readonly fastPath: boolean;
   private readonly deltaMaps: Record<string, DeltaMap> | undefined;
-  private readonly sums = new Map<string, Record<string, number>>();
+  /** Running sums of the delta maps, by the name they are summed into, with their key counts. */
+  private readonly sums = new Map<string, { acc: Record<string, number>; size: number }>();
   constructor(
     private readonly printfCap = 10_000,
     options: BpftraceParserOptions = {},
@@ -228,19 +229,19 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     if (!spec || (!name.endsWith('_0') && !name.endsWith('_1'))) return false;
     const v = value();
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    let acc = this.sums.get(base);
-    if (!acc) this.sums.set(base, (acc = {}));
+    let sum = this.sums.get(base);
+    if (!sum) this.sums.set(base, (sum = { acc: {}, size: 0 }));
+    const acc = sum.acc;
     const max = spec.maxKeys ?? DELTA_MAX_KEYS;
-    let size = Object.keys(acc).length;
     for (const [k0, n] of Object.entries(v as Record<string, unknown>)) {
       if (typeof n !== 'number') continue;
       let k = k0;
-      if (acc[k] === undefined && size >= max) {
+      if (acc[k] === undefined && sum.size >= max) {
         if (!spec.fold) continue;
         k = spec.fold(k0);
       }
       const cur = acc[k];
-      if (cur === undefined) size++;
+      if (cur === undefined) sum.size++;
       acc[k] = cur === undefined ? n : spec.op === 'sum' ? cur + n : Math.max(cur, n);
     }
     this.state.seq++;
