@@ -47,3 +47,22 @@ capture file-opens BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 capture process-exec BPFTRACE_STRLEN=128
 capture cpu-profile BPFTRACE_CACHE_USER_SYMBOLS=1
 capture off-cpu BPFTRACE_CACHE_USER_SYMBOLS=1
+
+# syscall-count-slow: slow calls are rare on a quiet containerd, so this capture also counts a
+# helper that makes one (test/bin/slow-munmap.py: a munmap of 1 GiB, tens of ms) by its pid.
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = syscall-count-slow ]; then
+  coproc HELPER { exec python3 "$root/test/bin/slow-munmap.py"; }
+  read -r _ <&"${HELPER[0]}"
+  helper=$HELPER_PID
+  bpftrace -f json "$root/probes/syscall-count.bt" "$helper" containerd-shim > "$out/syscall-count-slow.jsonl" 2> "$err" &
+  bt=$!
+  sleep 2
+  kill -USR1 "$helper"
+  read -r _ <&"${HELPER[0]}"
+  sleep 1.5
+  kill -INT "$bt" 2>/dev/null || true
+  wait "$bt" || { grep -v RLIMIT_MEMLOCK "$err" >&2 || true; echo "record: bpftrace failed for syscall-count-slow" >&2; exit 1; }
+  kill "$helper"
+  echo "recorded syscall-count-slow.jsonl.gz ($(wc -l < "$out/syscall-count-slow.jsonl") lines)"
+  gzip -9nf "$out/syscall-count-slow.jsonl"
+fi

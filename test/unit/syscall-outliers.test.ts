@@ -26,10 +26,17 @@ describe("diagnose's kernel view from syscall-count.bt output (containerd under 
   });
 
   it('outliers are the syscalls with slow lines, none of them a wait', () => {
-    const slowNames = new Set(r.printf.filter((t) => t.startsWith('slow ')).map((t) => name(Number(t.split(' ')[2]))));
-    const out = syscallOutliers(rows);
-    expect(new Set(out.map((x) => x.syscall))).toEqual(slowNames);
-    expect(out.every((x) => !WAITING_SYSCALLS.has(x.syscall))).toBe(true);
+    // A capture with a real slow call in it (a helper's munmap of 1 GiB; see fixtures/probes/README.md).
+    const slowBytes = gunzipSync(readFileSync(new URL('../../fixtures/probes/syscall-count-slow.jsonl.gz', import.meta.url)));
+    const s = parseChunks(new BpftraceJsonParser(undefined, { deltaMaps: SYSCALL_DELTA_MAPS }), [slowBytes]);
+    const slowLines = s.printf.filter((t) => t.startsWith('slow '));
+    expect(slowLines.length, 'the capture has a slow call').toBeGreaterThan(0);
+    const out = syscallOutliers(syscallLatencyRows(s, name));
+    expect(new Set(out.map((x) => x.syscall))).toEqual(new Set(slowLines.map((t) => name(Number(t.split(' ')[2])))));
+    expect(out.find((x) => x.syscall === 'munmap')).toMatchObject({ slow: 1, maxSeconds: Number(slowLines[0]!.split(' ')[3]) / 1e9 });
+    // In the capture from containerd under load, with no slow line, there is no outlier.
+    expect(r.printf.filter((t) => t.startsWith('slow '))).toEqual([]);
+    expect(syscallOutliers(rows)).toEqual([]);
   });
 
   it('the waiting syscalls are those syscall-count.bt leaves out of its slow lines', () => {
