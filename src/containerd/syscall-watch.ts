@@ -2,11 +2,11 @@
  * The kernel's view for `diagnose`: containerd's syscalls counted in the kernel by the
  * syscall-count probe's own program (calls, time, longest, slow calls that are not waits).
  */
-import { BpftraceJsonParser, type BpftraceResult } from '../../parsers/bpftrace-json.js';
+import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
 import { syscallCount } from '../../probes/syscall-count.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, isRoot, which } from '../host/preflight.js';
-import { Tracer } from '../runner/tracer.js';
+import { ProbeTracer } from '../session/probe-tracer.js';
 import type { Target } from '../targets/discover.js';
 
 /** Starts counting; resolves once bpftrace has attached. stop() ends it and returns what it printed. */
@@ -16,26 +16,17 @@ export async function startSyscallWatch(containerd: Target, say: (m: string) => 
   await ensureTracefs(say);
   const selection = { pids: [containerd.pid], comms: [], containers: [], defaultTargets: false };
   const plan = syscallCount.plan({ host: { containerd: [containerd], shims: [], containers: [] }, selection, targets: [containerd] }, { backend: 'bpftrace' });
-  const parser = new BpftraceJsonParser(undefined, { deltaMaps: plan.deltaMaps });
-  const tracer = new Tracer({ label: 'bpftrace', argv: plan.argv, env: plan.env });
-  let attached!: () => void;
-  const ready = new Promise<void>((r) => (attached = r));
-  tracer.start({
-    onStdoutLine: (l) => {
-      parser.line(l);
-      if (parser.result().attachedProbes !== null) attached();
-    },
-  });
-  const first = await Promise.race([ready.then(() => 'ok' as const), tracer.wait().then(() => 'exited' as const), new Promise<'slow'>((r) => setTimeout(() => r('slow'), 20_000).unref())]);
+  const pt = new ProbeTracer(plan);
+  pt.start();
+  const first = await Promise.race([pt.attached().then(() => 'ok' as const), pt.tracer.wait().then(() => 'exited' as const), new Promise<'slow'>((r) => setTimeout(() => r('slow'), 20_000).unref())]);
   if (first !== 'ok') {
-    if (!tracer.exited) await tracer.stop();
-    const tail = (tracer.exited?.stderrTail ?? []).filter((l) => l.trim() && !/RLIMIT_MEMLOCK/.test(l)).slice(-1)[0];
-    throw new CtrscopeError('tracer', `bpftrace did not attach to raw_syscalls${tail ? `: ${tail}` : ''}`, 'check bpftrace with ctrscope --probe syscall-count');
+    await pt.stop();
+    throw new CtrscopeError('tracer', `bpftrace did not attach to raw_syscalls: ${pt.failure()}`, 'check bpftrace with ctrscope --probe syscall-count');
   }
   return {
     stop: async () => {
-      await tracer.stop();
-      return parser.result();
+      await pt.stop();
+      return pt.result().result as BpftraceResult;
     },
   };
 }
