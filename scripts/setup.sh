@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian/Ubuntu host for ctrscope, as root. Safe to run again: each step checks first
 # and says "ok" when there is nothing to do.
-#   - installs strace, perf, bpftrace, containerd, runc, busybox-static when missing
+#   - installs strace, perf, bpftrace, containerd, runc, busybox-static, python3 when missing
 #   - mounts tracefs and debugfs when they are not mounted
 #   - starts containerd (debug socket + metrics on) only when none is running; a running
 #     containerd is never edited or restarted
@@ -36,9 +36,9 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 say "ok: node $(node --version)"
 
 # --- packages --------------------------------------------------------------------------------
-declare -A want=([strace]=strace [perf]=linux-perf [bpftrace]=bpftrace [containerd]=containerd [runc]=runc [busybox]=busybox-static [setpriv]=util-linux)
+declare -A want=([strace]=strace [perf]=linux-perf [bpftrace]=bpftrace [containerd]=containerd [runc]=runc [busybox]=busybox-static [setpriv]=util-linux [python3]=python3-minimal)
 missing=()
-for cmd in strace perf bpftrace containerd runc setpriv; do
+for cmd in strace perf bpftrace containerd runc setpriv python3; do
   command -v "$cmd" >/dev/null || missing+=("${want[$cmd]}")
 done
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
@@ -52,7 +52,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   }
 else
-  say "ok: strace, perf, bpftrace, containerd, runc, busybox-static are installed"
+  say "ok: strace, perf, bpftrace, containerd, runc, busybox-static, python3 are installed"
 fi
 
 # --- tracefs / debugfs -----------------------------------------------------------------------

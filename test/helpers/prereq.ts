@@ -1,11 +1,26 @@
 /**
- * Host prerequisites for integration tests. Outside CI a missing one skips the test with a reason;
+ * Host prerequisites for tests (tools, services, data outside the repo). Outside CI a missing one skips the test with a reason;
  * with CI=true it fails: CI must have set everything up (scripts/setup.sh).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-export type Prereq = 'root' | 'bpftrace' | 'perf' | 'strace' | 'containerd' | 'tracefs' | 'image' | 'debug-socket' | 'metrics';
+export type Prereq =
+  | 'root'
+  | 'bpftrace'
+  | 'perf'
+  | 'strace'
+  | 'python3'
+  | 'containerd'
+  | 'tracefs'
+  | 'image'
+  | 'debug-socket'
+  | 'metrics'
+  | 'flamegraph-conformance';
+
+/** FlameGraph's stackcollapse-perf.pl inputs and outputs (NAME.txt, results/NAME-collapsed-OPT.txt). */
+export const CONFORMANCE_DIR = process.env.CTRSCOPE_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../shared/conformance/flamegraph', import.meta.url));
 
 const onPath = (t: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(`${d}/${t}`));
 
@@ -23,6 +38,8 @@ const checks: Record<Prereq, () => string | null> = {
   bpftrace: () => (onPath('bpftrace') ? null : 'bpftrace not installed'),
   perf: () => (onPath('perf') ? null : 'perf not installed'),
   strace: () => (onPath('strace') ? null : 'strace not installed'),
+  // The helper processes of test/bin/ (their syscalls are known exactly) are python scripts.
+  python3: () => (spawnSync('python3', ['-c', 'pass']).status === 0 ? null : 'python3 not installed'),
   containerd: () => (containerdPid() ? null : 'containerd not running'),
   tracefs: () => (readFileSync('/proc/self/mounts', 'utf8').includes(' /sys/kernel/tracing tracefs') ? null : 'tracefs not mounted'),
   image: () => {
@@ -35,6 +52,10 @@ const checks: Record<Prereq, () => string | null> = {
   },
   'debug-socket': () => (existsSync('/run/containerd/debug.sock') ? null : 'containerd debug socket absent'),
   metrics: () => null,
+  'flamegraph-conformance': () =>
+    existsSync(`${CONFORMANCE_DIR}/results`)
+      ? null
+      : `FlameGraph conformance data not found at ${CONFORMANCE_DIR} (need NAME.txt and results/; set CTRSCOPE_CONFORMANCE_DIR)`,
 };
 
 /** Returns why the test cannot run here, or null. Throws in CI. */

@@ -4,14 +4,15 @@
  * - our own capture of containerd (fixtures/perf-script/, expected files made by the Perl script),
  * each read whole, in random chunks and line by line; then malformed input.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collapsePerfScript, PerfScriptCollapser, type PerfCollapseOptions, type PerfCollapseResult } from '../../parsers/perf-script.js';
 import { renderFolded } from '../../parsers/folded.js';
 import { parseChunks } from '../../parsers/lines.js';
 import { cutRandomly } from '../helpers/chunks.js';
 import { REPO } from '../helpers/cli.js';
+import { CONFORMANCE_DIR, missing } from '../helpers/prereq.js';
 
 const OPTIONS = ['default', 'pid', 'tid', 'kernel', 'jit', 'all', 'addrs'] as const;
 type Option = (typeof OPTIONS)[number];
@@ -45,23 +46,15 @@ function expectAllWays(bytes: Buffer, option: Option, expected: string, seed: nu
   expect(renderFolded(lines.stacks), 'line by line').toBe(expected);
 }
 
-const CONFORMANCE = process.env.CTRSCOPE_CONFORMANCE_DIR ?? resolve(REPO, '../shared/conformance/flamegraph');
-const haveConformance = existsSync(join(CONFORMANCE, 'results'));
-if (!haveConformance && process.env.CI !== 'true') {
-  console.warn(
-    `skipping the FlameGraph conformance cases: ${CONFORMANCE}/results not found ` +
-      '(put the conformance folder at ../shared/conformance/flamegraph next to the repo, or set CTRSCOPE_CONFORMANCE_DIR)',
-  );
-}
+const CONFORMANCE = CONFORMANCE_DIR;
+// Outside CI a missing conformance folder skips with a reason; under CI=true it fails.
+const noConformance = missing('flamegraph-conformance');
 
-describe.skipIf(!haveConformance && process.env.CI !== 'true')('conformance with stackcollapse-perf.pl', () => {
+describe.skipIf(noConformance)('conformance with stackcollapse-perf.pl', () => {
   it('has the conformance data', () => {
-    if (!haveConformance) {
-      throw new Error(`CI: conformance data missing at ${CONFORMANCE} (need NAME.txt and results/NAME-collapsed-OPT.txt; set CTRSCOPE_CONFORMANCE_DIR)`);
-    }
     expect(readdirSync(CONFORMANCE).filter((f) => f.endsWith('.txt')).length).toBeGreaterThanOrEqual(13);
   });
-  const inputs = haveConformance ? readdirSync(CONFORMANCE).filter((f) => f.endsWith('.txt')).sort() : [];
+  const inputs = noConformance ? [] : readdirSync(CONFORMANCE).filter((f) => f.endsWith('.txt')).sort();
   inputs.forEach((file, n) => {
     const name = file.slice(0, -'.txt'.length);
     describe(name, () => {
