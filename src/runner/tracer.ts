@@ -4,15 +4,18 @@
  *    armed, that its parent is still this process, so it dies with ctrscope even on SIGKILL;
  *  - carries CTRSCOPE_SESSION=<our pid> in its environment, so a later ctrscope can find and stop
  *    tracers an earlier one left (see janitor.ts);
- *  - is read by a worker thread (tracer-worker.ts) that always drains its pipes; when we fall
- *    behind, output is dropped and counted, never left to block the tracer;
+ *  - is spawned and read by the one drain thread all tracers share (drain-pool.ts,
+ *    drain-worker.ts), which always drains its pipes; when we fall behind, output is dropped and
+ *    counted, never left to block the tracer;
  *  - is watched: stopped (SIGSTOP, state T) or silent past its deadline, it is killed and the
  *    reason recorded;
- *  - is stopped with SIGINT, then SIGTERM, then SIGKILL on deadlines, by its PID.
+ *  - is stopped with SIGINT, then SIGTERM, then SIGKILL on deadlines, by its PID (one ladder,
+ *    however often stop() is called).
+ * The watchdog and the stop ladder run here, on the main thread.
  */
-import { Worker } from 'node:worker_threads';
 import { LineSplitter } from '../../parsers/lines.js';
 import { statFields } from '../targets/procfs.js';
+import { drain, type DrainEvent, type Drained } from './drain-pool.js';
 
 export const SESSION_ENV = 'CTRSCOPE_SESSION';
 
@@ -66,13 +69,9 @@ export function guardedArgv(argv: string[], parentPid = process.pid): string[] {
   return ['setpriv', '--pdeathsig', 'KILL', '--', '/bin/sh', '-c', GUARD, 'ctrscope-guard', String(parentPid), ...argv];
 }
 
-function workerUrl(): URL {
-  return new URL('./tracer-worker.js', import.meta.url);
-}
-
 export class Tracer {
   readonly spec: TracerSpec;
-  private worker?: Worker;
+  private drained?: Drained;
   private childPid?: number;
   private exitInfo?: TracerExit;
   private exitPromise?: Promise<TracerExit>;
@@ -84,6 +83,7 @@ export class Tracer {
   private watchTimer?: NodeJS.Timeout;
   private stoppedSince = 0;
   private spawned?: Promise<number | undefined>;
+  private stopLadder?: Promise<TracerExit>;
   startedAt = 0;
 
   constructor(spec: TracerSpec) {
@@ -101,16 +101,10 @@ export class Tracer {
   }
 
   start(h: TracerHandlers = {}): void {
-    if (this.worker) throw new Error('tracer already started');
-    const shared = new SharedArrayBuffer(8);
-    const consumed = new Int32Array(shared);
+    if (this.drained) throw new Error('tracer already started');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, this.spec.env, { [SESSION_ENV]: String(process.pid) });
-    const worker = new Worker(workerUrl(), {
-      workerData: { argv: guardedArgv(this.spec.argv), env, shared, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: !!h.onStdoutChunk },
-    });
-    this.worker = worker;
     this.startedAt = this.lastOutput = Date.now();
     const out = new LineSplitter();
     const err = new LineSplitter();
@@ -122,63 +116,59 @@ export class Tracer {
     const onOutLine = (l: string) => h.onStdoutLine?.(l);
     let resolveSpawned!: (pid: number | undefined) => void;
     this.spawned = new Promise((r) => (resolveSpawned = r));
-    this.exitPromise = new Promise<TracerExit>((resolve) => {
-      const finish = (code: number | null, signal: string | null) => {
-        if (this.exitInfo) return;
-        clearInterval(this.watchTimer);
-        out.end(onOutLine);
-        err.end(onErrLine);
-        this.exitInfo = {
-          code,
-          signal,
-          endedBy: this.watchdogWhy ? 'watchdog' : this.stopping,
-          watchdog: this.watchdogWhy,
-          stderrTail: this.stderrTail,
-          droppedBytes: this.dropped.bytes,
-          droppedLines: this.dropped.lines,
-        };
-        resolveSpawned(undefined);
-        void worker.terminate();
-        resolve(this.exitInfo);
+    let resolveExit!: (x: TracerExit) => void;
+    this.exitPromise = new Promise<TracerExit>((r) => (resolveExit = r));
+    const finish = (code: number | null, signal: string | null) => {
+      if (this.exitInfo) return;
+      clearInterval(this.watchTimer);
+      out.end(onOutLine);
+      err.end(onErrLine);
+      this.exitInfo = {
+        code,
+        signal,
+        endedBy: this.watchdogWhy ? 'watchdog' : this.stopping,
+        watchdog: this.watchdogWhy,
+        stderrTail: this.stderrTail,
+        droppedBytes: this.dropped.bytes,
+        droppedLines: this.dropped.lines,
       };
-      worker.on('message', (m: WorkerMessage) => {
-        switch (m.kind) {
-          case 'spawned':
-            this.childPid = m.pid;
-            resolveSpawned(m.pid);
-            break;
-          case 'out':
-            this.lastOutput = Date.now();
-            out.push(m.text, onOutLine);
-            Atomics.add(consumed, 1, m.bytes);
-            break;
-          case 'raw':
-            h.onStdoutChunk?.(m.text);
-            break;
-          case 'err':
-            err.push(m.text, onErrLine);
-            Atomics.add(consumed, 1, m.bytes);
-            break;
-          case 'dropped':
-            this.dropped.bytes += m.bytes;
-            this.dropped.lines += m.lines;
-            h.onDropped?.(m.bytes, m.lines);
-            break;
-          case 'error':
-            this.stderrTail.push(m.message);
-            finish(null, null);
-            break;
-          case 'exit':
-            finish(m.code, m.signal);
-            break;
-        }
-      });
-      worker.on('error', (e) => {
-        this.stderrTail.push(`runner: ${e.message}`);
-        finish(null, null);
-      });
-      worker.on('exit', () => finish(null, null));
-    });
+      resolveSpawned(undefined);
+      resolveExit(this.exitInfo);
+    };
+    const onEvent = (m: DrainEvent) => {
+      switch (m.kind) {
+        case 'spawned':
+          this.childPid = m.pid;
+          resolveSpawned(m.pid);
+          break;
+        case 'out':
+          this.lastOutput = Date.now();
+          out.push(m.text, onOutLine);
+          drained.consumed(m.bytes);
+          break;
+        case 'raw':
+          h.onStdoutChunk?.(m.text);
+          break;
+        case 'err':
+          err.push(m.text, onErrLine);
+          drained.consumed(m.bytes);
+          break;
+        case 'dropped':
+          this.dropped.bytes += m.bytes;
+          this.dropped.lines += m.lines;
+          h.onDropped?.(m.bytes, m.lines);
+          break;
+        case 'error':
+          this.stderrTail.push(m.message);
+          finish(null, null);
+          break;
+        case 'exit':
+          finish(m.code, m.signal);
+          break;
+      }
+    };
+    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: !!h.onStdoutChunk }, onEvent);
+    this.drained = drained;
     this.watchTimer = setInterval(() => this.watch(h), 250);
     this.watchTimer.unref();
   }
@@ -214,10 +204,18 @@ export class Tracer {
     return this.exitPromise;
   }
 
-  /** Stops the tracer: SIGINT, then SIGTERM after graceMs, then SIGKILL after termMs. */
+  /**
+   * Stops the tracer: SIGINT, then SIGTERM after graceMs, then SIGKILL after termMs. A second
+   * call while the ladder runs joins it rather than starting another.
+   */
   async stop(): Promise<TracerExit> {
-    if (!this.worker || !this.exitPromise) throw new Error('tracer not started');
+    if (!this.exitPromise) throw new Error('tracer not started');
     if (this.exitInfo) return this.exitInfo;
+    this.stopLadder ??= this.ladder(this.exitPromise);
+    return this.stopLadder;
+  }
+
+  private async ladder(exited: Promise<TracerExit>): Promise<TracerExit> {
     await this.spawned;
     const steps: Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', number]> = [
       ['SIGINT', this.spec.graceMs ?? 4000],
@@ -229,10 +227,10 @@ export class Tracer {
       // A stopped tracer cannot act on SIGINT: let it run again first.
       if (sig !== 'SIGKILL') this.signal('SIGCONT');
       this.signal(sig);
-      const done = await Promise.race([this.exitPromise.then(() => true), sleep(ms).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), sleep(ms).then(() => false)]);
       if (done) break;
     }
-    return this.exitPromise;
+    return exited;
   }
 
   /** Sends a signal to the tracer by PID; a tracer that is already gone is not an error. */
@@ -246,15 +244,6 @@ export class Tracer {
     }
   }
 }
-
-type WorkerMessage =
-  | { kind: 'spawned'; pid: number }
-  | { kind: 'out'; text: string; bytes: number }
-  | { kind: 'raw'; text: string }
-  | { kind: 'err'; text: string; bytes: number }
-  | { kind: 'dropped'; bytes: number; lines: number }
-  | { kind: 'error'; message: string }
-  | { kind: 'exit'; code: number | null; signal: string | null };
 
 // unref: a pending deadline must not keep ctrscope alive once the tracer has exited.
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

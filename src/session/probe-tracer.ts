@@ -99,20 +99,14 @@ export class ProbeTracer {
   }
 
   /**
-   * Stops the tracer: SIGINT and up to stopGraceMs for its final output, then the runner's
-   * SIGINT → SIGTERM → SIGKILL ladder. (The grace timer here is unref'd: a tracer that exits at
-   * once must not keep ctrscope waiting.)
+   * Stops the tracer with the runner's one SIGINT → SIGTERM → SIGKILL ladder; its SIGINT step
+   * waits stopGraceMs for the final output (the Tracer was made with that grace).
    */
   async stop(): Promise<void> {
     if (!this.stoppedAt) this.stoppedAt = Date.now();
     if (this.tracer.exited) return;
     this.stopRequested = true;
-    await this.tracer.whenSpawned();
-    this.tracer.signal('SIGCONT');
-    this.tracer.signal('SIGINT');
-    const grace = this.plan.stopGraceMs ?? 4000;
-    const exited = await Promise.race([this.tracer.wait().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref())]);
-    if (!exited) await this.tracer.stop();
+    await this.tracer.stop();
   }
 
   /** True when the tracer ended on its own, before we asked it to stop. */

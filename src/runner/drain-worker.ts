@@ -1,0 +1,154 @@
+/**
+ * The drain thread: one worker thread for all tracers (started by drain-pool.ts). It spawns each
+ * tracer and reads its stdout and stderr all the time, so a busy or stalled main thread never
+ * leaves a tracer blocked on a full pipe (a blocked strace keeps containerd's threads stopped).
+ *
+ * Output goes to the main thread in blocks of whole lines. Before handing a block over it checks
+ * that tracer's counter pair (see drain-protocol.ts): when the main thread has more than maxInflight
+ * bytes of it not yet consumed, the block is dropped and counted instead; drops are reported at
+ * most every 200 ms, and always before the tracer's 'exit'. Nothing here ever waits for the main
+ * thread. Lines are cut on bytes, so dropped output is never decoded.
+ */
+import { parentPort } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { CONSUMED, POSTED, type DrainEvent, type ToDrain } from './drain-protocol.js';
+
+const port = parentPort!;
+const NL = 0x0a;
+
+function countLines(buf: Buffer, from = 0): number {
+  let n = 0;
+  for (let i = buf.indexOf(NL, from); i !== -1; i = buf.indexOf(NL, i + 1)) n++;
+  return n;
+}
+
+/** One tracer: its child process, its budget and its drop counts. */
+class Drained {
+  private readonly counters: Int32Array;
+  private droppedBytes = 0;
+  private droppedLines = 0;
+  private dropTimer?: NodeJS.Timeout;
+  private ended = false;
+
+  constructor(private readonly req: ToDrain) {
+    this.counters = new Int32Array(req.shared);
+  }
+
+  start(): void {
+    const [file, ...args] = this.req.argv;
+    let child: ChildProcess;
+    try {
+      child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: this.req.env, detached: true });
+    } catch (e) {
+      this.end({ kind: 'error', message: (e as Error).message });
+      return;
+    }
+    child.on('error', (e) => this.end({ kind: 'error', message: e.message }));
+    if (child.pid === undefined) return; // 'error' follows
+    this.send({ kind: 'spawned', pid: child.pid });
+    const flushOut = this.read(child.stdout!, 'out');
+    const flushErr = this.read(child.stderr!, 'err');
+    child.on('close', (code, signal) => {
+      flushOut();
+      flushErr();
+      this.reportDrops();
+      this.end({ kind: 'exit', code, signal });
+    });
+  }
+
+  private send(e: DrainEvent): void {
+    if (!this.ended) port.postMessage({ id: this.req.id, ...e });
+  }
+
+  private end(e: DrainEvent): void {
+    this.send(e);
+    this.ended = true;
+    clearTimeout(this.dropTimer);
+  }
+
+  private inflight(): number {
+    return (Atomics.load(this.counters, POSTED) - Atomics.load(this.counters, CONSUMED)) | 0;
+  }
+
+  private drop(bytes: number, lines: number): void {
+    this.droppedBytes += bytes;
+    this.droppedLines += lines;
+    this.dropTimer ??= setTimeout(() => this.reportDrops(), 200);
+  }
+
+  private reportDrops(): void {
+    clearTimeout(this.dropTimer);
+    this.dropTimer = undefined;
+    if (this.droppedBytes === 0) return;
+    this.send({ kind: 'dropped', bytes: this.droppedBytes, lines: this.droppedLines });
+    this.droppedBytes = 0;
+    this.droppedLines = 0;
+  }
+
+  /** Hands over a block of lines, or drops it when the main thread is too far behind. */
+  private emit(kind: 'out' | 'err', block: Buffer, lines: number): void {
+    const bytes = block.length;
+    if (bytes === 0) return;
+    if (this.inflight() + bytes > this.req.maxInflight) {
+      this.drop(bytes, lines);
+      return;
+    }
+    Atomics.add(this.counters, POSTED, bytes);
+    this.send({ kind, text: block.toString('utf8'), bytes });
+  }
+
+  /** Reads one pipe to its end; returns the flush for its last, unterminated line. */
+  private read(stream: Readable, kind: 'out' | 'err'): () => void {
+    const raw = kind === 'out' && this.req.raw ? new StringDecoder('utf8') : undefined;
+    const max = this.req.maxInflight;
+    let rest: Buffer[] = []; // the line being read, not yet ended by "\n"
+    let restBytes = 0;
+    // A line longer than the whole budget is dropped (counted once), up to its "\n".
+    let skipping = false;
+    stream.on('data', (chunk: Buffer) => {
+      if (raw) {
+        const text = raw.write(chunk);
+        if (text) this.send({ kind: 'raw', text });
+      }
+      const cut = chunk.lastIndexOf(NL);
+      if (cut === -1) {
+        if (skipping) return this.drop(chunk.length, 0);
+        rest.push(chunk);
+        restBytes += chunk.length;
+        if (restBytes > max) {
+          this.drop(restBytes, 1);
+          rest = [];
+          restBytes = 0;
+          skipping = true;
+        }
+        return;
+      }
+      let head = chunk.subarray(0, cut + 1);
+      if (skipping) {
+        const first = chunk.indexOf(NL);
+        this.drop(first + 1, 0);
+        head = chunk.subarray(first + 1, cut + 1);
+        skipping = false;
+      }
+      const block = restBytes > 0 ? Buffer.concat([...rest, head]) : head;
+      this.emit(kind, block, countLines(head));
+      rest = cut + 1 < chunk.length ? [chunk.subarray(cut + 1)] : [];
+      restBytes = chunk.length - cut - 1;
+    });
+    return () => {
+      if (raw) {
+        const text = raw.end();
+        if (text) this.send({ kind: 'raw', text });
+      }
+      if (restBytes > 0) this.emit(kind, Buffer.concat(rest), 1);
+      rest = [];
+      restBytes = 0;
+    };
+  }
+}
+
+port.on('message', (m: ToDrain) => {
+  if (m.kind === 'spawn') new Drained(m).start();
+});
