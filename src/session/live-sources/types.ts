@@ -73,5 +73,5 @@ export interface LiveSourceDef {
   /** Start the probe's follow() plan for targets that appear and live at least minAgeMs, at most max at once. */
   follow?: { max: number; minAgeMs: number };
   /** Not a tracer: fetch a text every everyMs; each answer is one run. */
-  poll?: { everyMs: number; fetch(): Promise<string> };
+  poll?: { everyMs: number; fetch(host: HostTargets): Promise<string> };
 }
