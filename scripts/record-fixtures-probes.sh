@@ -20,7 +20,7 @@ stop_load() {
 }
 trap 'stop_load; rm -f "$err"' EXIT
 
-# capture NAME ENV...: runs probes/NAME.bt for 3 s under load into fixtures/probes/NAME.jsonl.gz.
+# capture NAME ENV...: runs probes/NAME.bt for 3 s (or $dur s) under load into fixtures/probes/NAME.jsonl.gz.
 capture() {
   local name=$1; shift
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return 0; fi
@@ -29,7 +29,7 @@ capture() {
   sleep 0.3
   env "$@" bpftrace -f json "$root/probes/$name.bt" "$pid" containerd-shim > "$out/$name.jsonl" 2> "$err" &
   local bt=$!
-  sleep 3
+  sleep "${dur:-3}"
   kill -INT "$bt" 2>/dev/null || true
   if ! wait "$bt"; then
     grep -v RLIMIT_MEMLOCK "$err" >&2 || true
@@ -47,6 +47,8 @@ capture file-opens BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 capture process-exec BPFTRACE_STRLEN=128
 capture cpu-profile BPFTRACE_CACHE_USER_SYMBOLS=1
 capture off-cpu BPFTRACE_CACHE_USER_SYMBOLS=1
+dur=4 capture live-kernel BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
+dur=11 capture live-stacks BPFTRACE_CACHE_USER_SYMBOLS=1
 
 # syscall-count-slow: slow calls are rare on a quiet containerd, so this capture also counts a
 # helper that makes one (test/bin/slow-munmap.py: a munmap of 1 GiB, tens of ms) by its pid.

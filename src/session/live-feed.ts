@@ -1,11 +1,12 @@
 /**
- * Runs the live sources: for each, the tracer(s) its probe's plan names (falling back down an
- * attach ladder, restarted on a schedule for probes that print only when stopped, one more per
- * followed target), or a poll. Output goes to the engine and the recording, tagged by run.
+ * Runs the live sources: for each, the one tracer its probe's plan names for the whole session
+ * (falling back down an attach ladder when a rung does not attach), or a poll. No tracer is
+ * restarted on a schedule: the live probes print what changed each second, so what a source keeps
+ * stays bounded without restarts. Output goes to the engine and the recording, tagged by run.
  * Tracers are started and stopped by src/runner/tracer.ts; this module only decides what runs.
  */
 import { PROBES } from '../../probes/index.js';
-import { processGone } from '../targets/procfs.js';
+import { LIVE_PROBES } from '../../probes/live.js';
 import type { ProbeContext, ProbeDefinition, TracerPlan } from '../../probes/types.js';
 import { which } from '../host/preflight.js';
 import { Tracer } from '../runner/tracer.js';
@@ -19,21 +20,15 @@ const NOISE = /RLIMIT_MEMLOCK/;
 interface Run {
   run: number;
   tracer: Tracer;
-  /** A followed target's pid; undefined for the main run. */
-  follows?: number;
-  /** Stopped by us on purpose (rotation): its exit is no failure. */
-  retiring: boolean;
 }
 
 /** One source's tracers or polls. */
 class SourceRunner {
   private readonly runs = new Map<number, Run>();
   private nextRun = 0;
-  private main: Run | null = null;
   private plan: TracerPlan | null = null;
   private stopping = false;
   private timer?: NodeJS.Timeout;
-  private readonly firstSeen = new Map<number, number>();
   private polls = 0;
 
   constructor(
@@ -44,6 +39,8 @@ class SourceRunner {
     private readonly engine: LiveEngine,
     private readonly sink: RecordSink,
     private readonly now: () => number,
+    private readonly hostNow: () => HostTargets,
+    private readonly onTargetsChanged: () => void,
   ) {}
 
   private status(patch: Parameters<LiveEngine['setStatus']>[1], record = true): void {
@@ -77,28 +74,18 @@ class SourceRunner {
     return { ...base, state: 'starting', backend: plan.backend, attachPoint: plan.attachPoint, argv: plan.argv, message: plan.warning ?? (skipped || undefined) };
   }
 
-  /** Starts what prepare() planned: the tracer (and its schedule and followers), or the poll. */
+  /** Starts what prepare() planned: the tracer, or the poll. */
   start(): void {
     const d = this.def;
     if (d.poll) return this.poll(d.poll);
-    const plan = this.plan;
-    if (!plan) return;
-    this.main = this.launch(plan);
-    if (d.rotate) {
-      const rotate = d.rotate;
-      this.timer = setTimeout(() => {
-        this.rotate();
-        this.timer = setInterval(() => this.rotate(), rotate.everyMs);
-      }, rotate.firstMs);
-    }
-    if (d.follow) this.follow(this.ctx.host, true);
+    if (this.plan) this.launch(this.plan);
   }
 
-  private launch(plan: TracerPlan, follows?: number): Run {
+  private launch(plan: TracerPlan): Run {
     const id = this.def.id;
     const run = this.nextRun++;
     const tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.def.env }, graceMs: plan.stopGraceMs });
-    const r: Run = { run, tracer, follows, retiring: false };
+    const r: Run = { run, tracer };
     this.runs.set(run, r);
     const t0 = this.now();
     this.sink.write({ t: t0, type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint });
@@ -107,9 +94,11 @@ class SourceRunner {
     let dropped = 0;
     // strace writes its trace on stderr (plan.stream): that is then the stream the source reads.
     const fromStderr = plan.stream === 'stderr';
+    const hint = this.def.targetsChanged;
     const data = (l: string) => {
       lines++;
       this.engine.line(id, l, this.now(), run);
+      if (hint?.(l)) this.onTargetsChanged();
     };
     tracer.start({
       onStdoutChunk: fromStderr ? undefined : (text) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
@@ -125,62 +114,24 @@ class SourceRunner {
         this.engine.setStatus(id, { droppedLines: dropped });
       },
     });
-    if (follows === undefined) void tracer.whenSpawned().then((pid) => this.engine.setStatus(id, { pid }));
+    void tracer.whenSpawned().then((pid) => this.engine.setStatus(id, { pid }));
     void tracer.wait().then((x) => {
       const t = this.now();
       this.runs.delete(run);
       this.engine.runEnded(id, run, t);
       this.sink.write({ t, type: 'end', source: id, run });
-      if (this.stopping || r.retiring || follows !== undefined) return;
+      if (this.stopping) return;
       const why = x.watchdog ?? x.stderrTail.filter((l) => l.trim() && !NOISE.test(l)).slice(-1)[0]?.slice(0, 200);
       // Exited before printing anything: it did not attach. The next rung of the ladder, if any.
       if (lines === 0 && plan.fallback) {
         this.plan = plan.fallback;
-        this.main = this.launch(plan.fallback);
+        this.launch(plan.fallback);
         this.status({ attachPoint: plan.fallback.attachPoint, message: `${plan.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${plan.fallback.attachPoint}` });
-        return;
-      }
-      if (this.def.follow && plan.pids?.length && plan.pids.every((p) => processGone(p, this.ctx.targets.find((x) => x.pid === p)?.startTime))) {
-        // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
-        // restarted: the tracers of the other targets go on, and the new ones are followed.
-        this.status({ message: `pid ${plan.pids.join(', ')} exited; the other targets are still counted` });
         return;
       }
       this.status({ state: 'failed', message: `${plan.argv[0]} exited (${x.signal ?? `code ${x.code}`})${why ? `: ${why}` : ''}` });
     });
     return r;
-  }
-
-  /** A fresh tracer takes over; the old one is stopped, which makes it print what it gathered. */
-  private rotate(): void {
-    if (this.stopping || !this.plan || !this.main) return;
-    const old = this.main;
-    old.retiring = true;
-    this.main = this.launch(this.plan);
-    void old.tracer.stop();
-  }
-
-  /** Starts follow() tracers for targets that appeared and stayed (perf stat -p per process). */
-  follow(host: HostTargets, initial = false): void {
-    const f = this.def.follow;
-    if (!f || !this.probe?.follow || this.stopping) return;
-    const t = this.now();
-    // Default targets: every containerd (a restarted one too) and every shim, as they come.
-    // Chosen targets: those, as resolved at the start.
-    const targets: Target[] = this.ctx.selection.defaultTargets ? [...host.containerd, ...host.shims] : this.ctx.targets;
-    const followed = new Set([...this.runs.values()].flatMap((r) => (r.follows === undefined ? [] : [r.follows])));
-    const mainPids = new Set(this.plan?.pids ?? []);
-    for (const target of targets) {
-      if (!this.firstSeen.has(target.pid)) this.firstSeen.set(target.pid, initial ? -Infinity : t);
-      if (followed.has(target.pid) || mainPids.has(target.pid) || followed.size >= f.max) continue;
-      if (t - this.firstSeen.get(target.pid)! < f.minAgeMs) continue;
-      const plan = this.probe.follow(target, this.ctx, this.params);
-      if (!plan) continue;
-      this.launch(plan, target.pid);
-      followed.add(target.pid);
-    }
-    const alive = new Set(targets.map((x) => x.pid));
-    for (const pid of this.firstSeen.keys()) if (!alive.has(pid)) this.firstSeen.delete(pid);
   }
 
   private poll(p: NonNullable<LiveSourceDef['poll']>): void {
@@ -192,7 +143,7 @@ class SourceRunner {
       this.sink.write({ t: t0, type: 'run', source: id, run });
       this.engine.runStarted(id, run, {}, t0);
       try {
-        const text = await p.fetch();
+        const text = await p.fetch(this.hostNow());
         const t = this.now();
         this.sink.write({ t, type: 'stdout', source: id, run, chunk: text });
         this.engine.chunk(id, text, t, run);
@@ -215,7 +166,6 @@ class SourceRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    clearInterval(this.timer);
     await Promise.all([...this.runs.values()].map((r) => r.tracer.stop()));
     if (!this.def.poll) this.engine.setStatus(this.def.id, { state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
   }
@@ -229,11 +179,14 @@ export interface FeedContext {
 
 export class LiveFeed {
   private readonly runners: SourceRunner[] = [];
+  private host: HostTargets | null = null;
 
   constructor(
     private readonly engine: LiveEngine,
     private readonly sink: RecordSink,
     private readonly now: () => number,
+    /** Called when a tracer says a target started or exited (look at /proc again soon). */
+    private readonly onTargetsChanged: () => void = () => undefined,
   ) {}
 
   /**
@@ -242,14 +195,15 @@ export class LiveFeed {
    */
   start(defs: LiveSourceDef[], ctx: FeedContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
     const sources = defs.map((def) => {
-      const probe = def.poll ? undefined : PROBES[def.probe];
+      const probe = def.poll ? undefined : (PROBES[def.probe] ?? LIVE_PROBES[def.probe]);
       const params = probe?.params.safeParse(def.params ?? {});
       if (probe && params && !params.success) {
         const message = `probe ${def.probe} rejects the live view's parameters: ${params.error.issues[0]?.message}`;
         this.engine.setStatus(def.id, { state: 'failed', message });
         return { id: def.id, probe: def.probe, panels: def.panels, state: 'failed' as const, message };
       }
-      const r = new SourceRunner(def, probe, params?.data, ctx, this.engine, this.sink, this.now);
+      this.host = ctx.host;
+      const r = new SourceRunner(def, probe, params?.data, ctx, this.engine, this.sink, this.now, () => this.host ?? ctx.host, this.onTargetsChanged);
       this.runners.push(r);
       return r.prepare();
     });
@@ -257,9 +211,9 @@ export class LiveFeed {
     for (const r of this.runners) r.start();
   }
 
-  /** New discovery: sources that follow targets start tracers for new ones. */
+  /** New discovery: polls read the targets it found. */
   onHost(host: HostTargets): void {
-    for (const r of this.runners) r.follow(host);
+    this.host = host;
   }
 
   /** PIDs of the tracers still running. */

@@ -10,14 +10,30 @@ import type { SelfUsage } from './live-types.js';
 /** /proc/PID/stat reports times in USER_HZ, which Linux fixes at 100 for user space. */
 const USER_HZ = 100;
 
-/** utime + stime of a process in seconds, or null when it is gone. */
-export function cpuSeconds(pid: number): number | null {
+/** CPU seconds of a process from /proc/PID/stat, or null when it is gone. */
+export interface ProcCpu {
+  /** utime + stime: its own threads. */
+  own: number;
+  /** cutime + cstime: its children that exited and were reaped (restarted tracers, helpers). */
+  reaped: number;
+  /** Resident memory, bytes. */
+  rss: number;
+}
+
+export function procCpu(pid: number | 'self'): ProcCpu | null {
   const s = readProc(pid, 'stat');
   if (s === null) return null;
   const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  // After the comm: state(0) ppid(1) ... utime is field 14 of the whole line, index 11 here.
-  const ticks = Number(f[11]) + Number(f[12]);
-  return Number.isFinite(ticks) ? ticks / USER_HZ : null;
+  // After the comm: state(0) ppid(1) ... utime is field 14 of the whole line, index 11 here;
+  // stime 12, cutime 13, cstime 14, rss (pages) 21.
+  const own = (Number(f[11]) + Number(f[12])) / USER_HZ;
+  const reaped = (Number(f[13]) + Number(f[14])) / USER_HZ;
+  return Number.isFinite(own) && Number.isFinite(reaped) ? { own, reaped, rss: Number(f[21]) * 4096 } : null;
+}
+
+/** utime + stime of a process in seconds, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  return procCpu(pid)?.own ?? null;
 }
 
 /** containerd's version from its own binary ("containerd github.com/containerd/containerd 1.6.20 …"). */
@@ -34,13 +50,17 @@ export const sameHost = (a: HostTargets, b: HostTargets) => JSON.stringify(a) ==
 interface CpuSample {
   wall: number;
   selfS: number;
-  /** Each tracer's CPU seconds so far. */
+  /** CPU of children that exited and were reaped, so far. */
+  reapedS: number;
+  /** Each live tracer's CPU seconds so far (its own and its reaped children's). */
   tracers: Map<number, number>;
 }
 
 /**
- * Measures CPU use over the last few seconds: ours from process.cpuUsage, the tracers' from
- * /proc (counted in 10 ms ticks, so a window of a few seconds is needed to read small shares).
+ * Measures the whole CPU cost of the session over the last few seconds: ctrscope's own threads,
+ * every live tracer, and the tracers that exited in the window (their CPU moves into ctrscope's
+ * cutime/cstime when they are reaped, so it is counted once, either way). Read from /proc, in
+ * 10 ms ticks: a window of a few seconds is needed to read small shares.
  */
 export class CpuMeter {
   private readonly samples: CpuSample[] = [];
@@ -48,21 +68,26 @@ export class CpuMeter {
   constructor(private readonly windowMs = 3000) {}
 
   sample(tracerPids: number[]): SelfUsage {
-    const u = process.cpuUsage();
-    const now: CpuSample = { wall: performance.now(), selfS: (u.user + u.system) / 1e6, tracers: new Map() };
+    const me = procCpu('self');
+    const now: CpuSample = { wall: performance.now(), selfS: me?.own ?? 0, reapedS: me?.reaped ?? 0, tracers: new Map() };
+    let tracersRss = 0;
     for (const pid of tracerPids) {
-      const c = cpuSeconds(pid);
-      if (c !== null) now.tracers.set(pid, c);
+      const c = procCpu(pid);
+      if (c === null) continue;
+      now.tracers.set(pid, c.own + c.reaped);
+      tracersRss += c.rss;
     }
     this.samples.push(now);
     while (this.samples.length > 2 && now.wall - this.samples[1]!.wall >= this.windowMs) this.samples.shift();
     const old = this.samples[0]!;
+    const mem = { rssMiB: (me?.rss ?? process.memoryUsage.rss()) / 2 ** 20, tracersRssMiB: tracersRss / 2 ** 20 };
+    if (old === now) return { cpuPct: 0, tracersCpuPct: 0, ...mem };
     const dtS = Math.max(1e-3, (now.wall - old.wall) / 1000);
-    let tracersS = 0;
-    // A tracer that started inside the window counts from zero.
+    // A tracer that started inside the window counts from zero; one that exited in it is in reapedS.
+    let tracersS = Math.max(0, now.reapedS - old.reapedS);
     for (const [pid, c] of now.tracers) tracersS += Math.max(0, c - (old.tracers.get(pid) ?? 0));
-    if (old === now) return { cpuPct: 0, tracersCpuPct: 0 };
-    return { cpuPct: ((now.selfS - old.selfS) / dtS) * 100, tracersCpuPct: (tracersS / dtS) * 100 };
+    for (const [pid, c] of old.tracers) if (!now.tracers.has(pid)) tracersS -= Math.min(c, tracersS);
+    return { cpuPct: ((now.selfS - old.selfS) / dtS) * 100, tracersCpuPct: (tracersS / dtS) * 100, ...mem };
   }
 }
 

@@ -30,6 +30,8 @@ export interface LiveOptions {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** How often /proc is scanned for targets when no tracer said one started or exited. */
+const RESCAN_MS = 10_000;
 
 export async function runLive(o: LiveOptions): Promise<number> {
   const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
@@ -51,7 +53,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
-  const feed = new LiveFeed(engine, sink, now);
+  // Targets come and go: the kernel program says when one execs or exits, and only then (or every
+  // RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.
+  let targetsChanged = true;
+  const feed = new LiveFeed(engine, sink, now, () => (targetsChanged = true));
   feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
@@ -112,19 +117,25 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const cpu = new CpuMeter();
   let lastHost = host;
+  let scannedAt = now();
   const tick = () => {
     const t = now();
-    const h = discover();
-    if (!sameHost(h, lastHost)) {
-      lastHost = h;
-      engine.setHost(h);
-      sink.write({ t, type: 'host', host: h });
+    const hinting = engine.status('kernel')?.state === 'running';
+    if (targetsChanged || !hinting || t - scannedAt >= RESCAN_MS) {
+      targetsChanged = false;
+      scannedAt = t;
+      const h = discover();
+      if (!sameHost(h, lastHost)) {
+        lastHost = h;
+        engine.setHost(h);
+        sink.write({ t, type: 'host', host: h });
+        feed.onHost(h);
+      }
     }
-    // Each tick, not only on change: a shim becomes old enough to follow while nothing changes.
-    feed.onHost(h);
     const self = cpu.sample(feed.pids());
     engine.setSelf(self);
-    sink.write({ t, type: 'self', ...self });
+    const framesMs: number[] | undefined = (ui as { frameTimes?: () => number[] } | null)?.frameTimes?.();
+    sink.write({ t, type: 'self', ...self, ...(framesMs?.length && { framesMs: framesMs.map((x) => Math.round(x * 100) / 100) }) });
     if (load) {
       const d = load.stats;
       engine.setSession({ demo: d });

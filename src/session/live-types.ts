@@ -127,9 +127,12 @@ export interface TargetLine {
 export type ContainerdView = ContainerdPanelView;
 
 export interface SelfUsage {
-  /** CPU of ctrscope itself and of its tracers, percent of one core. */
+  /** CPU of ctrscope itself and of its tracers (live ones and those that exited), percent of one core. */
   cpuPct: number;
   tracersCpuPct: number;
+  /** Resident memory of ctrscope and of its live tracers, MiB (absent in older recordings). */
+  rssMiB?: number;
+  tracersRssMiB?: number;
 }
 
 export interface SessionInfo {

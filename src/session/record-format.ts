@@ -9,7 +9,7 @@
  *   {"t":3640,"type":"end","source":"syscalls","run":0}
  *   {"t":1013,"type":"stderr","source":"syscalls","line":"…"}
  *   {"t":5020,"type":"status","source":"syscalls","state":"stopped","message":"…"}
- *   {"t":1000,"type":"self","cpuPct":2.1,"tracersCpuPct":0.8}
+ *   {"t":1000,"type":"self","cpuPct":2.1,"tracersCpuPct":0.8,"rssMiB":80,"tracersRssMiB":190,"framesMs":[3.1]}
  *   {"t":1000,"type":"demo","started":4,"failed":0,"running":2}
  *
  * stdout chunks are the tracer's raw output as it arrived (decoded as UTF-8), so a replay runs
@@ -33,7 +33,7 @@ export type RecordEntry =
   | { t: number; type: 'end'; source: string; run: number }
   | { t: number; type: 'stderr'; source: string; run?: number; line: string }
   | ({ t: number; type: 'status'; source: string } & Partial<Pick<SourceStatus, 'state' | 'message' | 'pid' | 'attachPoint'>>)
-  | { t: number; type: 'self'; cpuPct: number; tracersCpuPct: number }
+  | { t: number; type: 'self'; cpuPct: number; tracersCpuPct: number; rssMiB?: number; tracersRssMiB?: number; framesMs?: number[] }
   | ({ t: number; type: 'demo' } & NonNullable<SessionInfo['demo']>);
 
 /** Where entries go: a file while recording, nowhere otherwise. */

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CtrscopeError } from '../errors.js';
 import { LiveEngine } from './live.js';
-import { LIVE_SOURCES } from './live-sources/index.js';
+import { LEGACY_SOURCES, LIVE_SOURCES } from './live-sources/index.js';
 import { RECORDING_FILE, type RecordEntry } from './record-format.js';
 
 type Meta = Extract<RecordEntry, { type: 'meta' }>;
@@ -72,9 +72,10 @@ export class ReplayFeed {
     readonly rec: Recording,
     private readonly speed: number,
   ) {
-    const known = new Set(LIVE_SOURCES.map((d) => d.id));
+    const replayable = [...LIVE_SOURCES, ...LEGACY_SOURCES];
+    const known = new Set(replayable.map((d) => d.id));
     const recorded = new Map(rec.meta.sources.map((s) => [s.id, s]));
-    const defs = LIVE_SOURCES.filter((d) => recorded.get(d.id)?.state === 'starting');
+    const defs = replayable.filter((d) => recorded.get(d.id)?.state === 'starting');
     this.engine = new LiveEngine(defs, { arch: rec.meta.arch }, 'replay', () => this.vt);
     for (const s of rec.meta.sources) {
       if (defs.some((d) => d.id === s.id)) this.engine.setStatus(s.id, { backend: s.backend, attachPoint: s.attachPoint, message: s.message });
@@ -88,7 +89,9 @@ export class ReplayFeed {
         });
     }
     // Panels whose sources this build has but the recording lacks wait like in a live session.
-    for (const d of LIVE_SOURCES) if (!recorded.has(d.id)) this.engine.addMissing({ id: d.id, probe: d.probe, panels: d.panels, state: 'missing', message: 'not in this recording' });
+    // (An older recording's per-probe sources feed the panels of today's combined ones.)
+    const fed = new Set(defs.flatMap((d) => d.panels));
+    for (const d of LIVE_SOURCES) if (!recorded.has(d.id) && !d.panels.every((p) => fed.has(p))) this.engine.addMissing({ id: d.id, probe: d.probe, panels: d.panels, state: 'missing', message: 'not in this recording' });
     this.engine.setContainerdVersion(rec.meta.containerdVersion);
     this.engine.setSession({ replay: { from: rec.path, speed, finished: false }, defaultTargets: rec.meta.defaultTargets });
   }
@@ -135,7 +138,7 @@ export class ReplayFeed {
         g.setStatus(e.source, { ...(e.state && { state: e.state }), ...(e.message && { message: e.message }), ...(e.pid && { pid: e.pid }), ...(e.attachPoint && { attachPoint: e.attachPoint }) });
         break;
       case 'self':
-        g.setSelf({ cpuPct: e.cpuPct, tracersCpuPct: e.tracersCpuPct });
+        g.setSelf({ cpuPct: e.cpuPct, tracersCpuPct: e.tracersCpuPct, rssMiB: e.rssMiB, tracersRssMiB: e.tracersRssMiB });
         break;
       case 'demo':
         g.setSession({ demo: { started: e.started, failed: e.failed, running: e.running } });

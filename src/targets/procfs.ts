@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 export const PROC = process.env.CTRSCOPE_PROC ?? '/proc';
 
-export function readProc(pid: number, file: string): string | null {
+export function readProc(pid: number | 'self', file: string): string | null {
   try {
     return readFileSync(`${PROC}/${pid}/${file}`, 'utf8');
   } catch {

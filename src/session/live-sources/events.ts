@@ -109,9 +109,6 @@ export const fileOpensSource: LiveSourceDef = {
   id: 'file-opens',
   probe: 'file-opens',
   panels: ['events', 'targets'],
-  // Keys hold pids: under container churn the cumulative map grows without end; a fresh tracer
-  // every 15 s keeps it (and each print) small.
-  rotate: { firstMs: 15_000, everyMs: 15_000 },
   create: () =>
     new GrowthSource({
       kind: 'open',
@@ -134,7 +131,6 @@ export const processExecSource: LiveSourceDef = {
   id: 'process-exec',
   probe: 'process-exec',
   panels: ['events', 'targets'],
-  rotate: { firstMs: 30_000, everyMs: 30_000 },
   create: () =>
     new GrowthSource({
       kind: 'exec',

@@ -1,6 +1,12 @@
-/** The sources the live view runs, one per probe. A panel with no source here waits for its probe. */
+/**
+ * The sources the live view runs: one bpftrace program for everything on the syscall path
+ * (kernel), one for stacks, /proc counters (sched) and containerd's metrics. A panel with no
+ * source here waits for its probe. The older per-probe sources stay for replaying recordings
+ * made before (LEGACY_SOURCES).
+ */
 import type { PanelId } from '../live-types.js';
 import type { LiveSourceDef } from './types.js';
+import { kernelSource } from './kernel.js';
 import { syscallsSource } from './syscalls.js';
 import { vfsSource } from './vfs.js';
 import { stacksSource } from './stacks.js';
@@ -11,15 +17,18 @@ import { containerdLiveSource } from '../../containerd/live-source.js';
 // containerd's metrics answer is large (about 700 KB with every gRPC method's histogram): every 2 s.
 const containerdEvery2s: LiveSourceDef = { ...containerdLiveSource, poll: containerdLiveSource.poll && { ...containerdLiveSource.poll, everyMs: 2000 } };
 
-export const LIVE_SOURCES: LiveSourceDef[] = [syscallsSource, schedSource, vfsSource, stacksSource, fileOpensSource, processExecSource, containerdEvery2s];
+export const LIVE_SOURCES: LiveSourceDef[] = [kernelSource, schedSource, stacksSource, containerdEvery2s];
+
+/** Sources of recordings made before the one kernel program: replays still read them. */
+export const LEGACY_SOURCES: LiveSourceDef[] = [syscallsSource, vfsSource, fileOpensSource, processExecSource];
 
 /** Which probe each panel is waiting for while no source feeds it. */
 export const AWAITED: Record<PanelId, string> = {
-  syscalls: 'syscall-count',
-  sched: 'sched',
-  vfs: 'vfs-latency',
-  stacks: 'cpu-profile',
-  events: 'file-opens, process-exec',
-  targets: 'syscall-count',
+  syscalls: 'live-kernel',
+  sched: 'sched (/proc counters)',
+  vfs: 'live-kernel',
+  stacks: 'live-stacks',
+  events: 'live-kernel',
+  targets: 'live-kernel',
   containerd: 'grpc-latency (containerd metrics)',
 };

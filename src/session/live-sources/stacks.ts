@@ -1,8 +1,9 @@
 /**
- * Live source for the stacks panel: the cpu-profile probe (bpftrace profile:hz:99). It prints
- * @samples each second and the stacks only when stopped, so the feed restarts it on a schedule
- * (LiveSourceDef.rotate): each stopped run hands over its stacks, folded here and added up since
- * the start (or the last reset).
+ * Live source for the stacks panel: the live-stacks probe (bpftrace profile:hz:99, one tracer for
+ * the session). It prints @samples each second and the stacks of the last 5 s every 5 s (then
+ * clears them): each print is folded here and added up since the start (or the last reset).
+ * Recordings made before live-stacks (cpu-profile restarted every 10 s, stacks printed when each
+ * run stopped) read the same way: one stacks print per run.
  */
 import { foldStackMap } from '../../../parsers/bpftrace-stacks.js';
 import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
@@ -93,9 +94,7 @@ class StacksSource implements LiveSource {
 
 export const stacksSource: LiveSourceDef = {
   id: 'stacks',
-  probe: 'cpu-profile',
+  probe: 'live-stacks',
   panels: ['stacks'],
-  // The first stacks after 3 s, then a fresh window every 10 s.
-  rotate: { firstMs: 3000, everyMs: 10_000 },
   create: () => new StacksSource(),
 };

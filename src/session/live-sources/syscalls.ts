@@ -15,9 +15,8 @@ import { SYSCALL_DELTA_MAPS } from '../../../probes/syscall-count.js';
 import type { EventItem, SyscallLine, SyscallsView } from '../live-types.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
+import { pushHistory } from './kernel.js';
 
-/** How many samples a sparkline keeps. */
-export const HISTORY = 60;
 
 type Counts = Record<string, number>;
 
@@ -125,9 +124,9 @@ class SyscallsSource implements LiveSource {
     const seen = new Set<string>();
     for (const r of this.rates) {
       seen.add(r.syscall);
-      push(this.history, r.syscall, r.calls);
+      pushHistory(this.history, r.syscall, r.calls);
     }
-    for (const name of this.history.keys()) if (!seen.has(name)) push(this.history, name, 0);
+    for (const name of this.history.keys()) if (!seen.has(name)) pushHistory(this.history, name, 0);
     const before = new Map(prev.processes.map((p) => [p.pid, p]));
     this.procRates = [];
     for (const p of s.processes) {
@@ -174,20 +173,9 @@ class SyscallsSource implements LiveSource {
   }
 }
 
-function push(h: Map<string, number[]>, key: string, v: number): void {
-  let a = h.get(key);
-  if (!a) h.set(key, (a = []));
-  a.push(v);
-  if (a.length > HISTORY) a.shift();
-}
-
 export const syscallsSource: LiveSourceDef = {
   id: 'syscalls',
   probe: 'syscall-count',
   panels: ['syscalls', 'events', 'targets'],
-  // Every short-lived fork of a shim adds keys: the kernel's maps hold one second of them, but
-  // the running sums here would keep every process ever seen. A fresh tracer every 10 s keeps
-  // them small; rates and histories carry on across runs.
-  rotate: { firstMs: 10_000, everyMs: 10_000 },
   create: (ctx) => new SyscallsSource(syscallNamer(ctx.arch)),
 };

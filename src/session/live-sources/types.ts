@@ -68,10 +68,11 @@ export interface LiveSourceDef {
   /** Extra environment for the tracer (added to the plan's). */
   env?: Record<string, string>;
   create(ctx: SourceContext): LiveSource;
-  /** For probes that print only when stopped: a new tracer at firstMs, then every everyMs, the old one stopped. */
-  rotate?: { firstMs: number; everyMs: number };
-  /** Start the probe's follow() plan for targets that appear and live at least minAgeMs, at most max at once. */
-  follow?: { max: number; minAgeMs: number };
+  /**
+   * True for a stdout line that says a target started or exited (live-kernel.bt's target-exec and
+   * target-exit): the session then looks at /proc again instead of scanning it on every tick.
+   */
+  targetsChanged?(line: string): boolean;
   /** Not a tracer: fetch a text every everyMs; each answer is one run. */
   poll?: { everyMs: number; fetch(host: HostTargets): Promise<string> };
 }

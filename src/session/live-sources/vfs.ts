@@ -26,7 +26,8 @@ export function subtractHist(b: Bucket[], a: Bucket[]): Bucket[] {
   return b.map((x) => ({ ...x, count: Math.max(0, x.count - (before.get(`${x.low}:${x.high}`) ?? 0)) }));
 }
 
-function view(buckets: Bucket[]): LatencyHist {
+/** A histogram as the VFS panel shows it: bars, count, p50 and p99. */
+export function latencyView(buckets: Bucket[]): LatencyHist {
   return {
     buckets: buckets.map((b) => ({ low: Math.max(0, b.low), high: Number.isFinite(b.high) ? b.high : null, count: b.count })),
     count: histTotal(buckets),
@@ -93,7 +94,7 @@ class VfsSource implements LiveSource {
     const a = this.samples[0]!;
     const b = this.samples[this.samples.length - 1]!;
     const dt = (b.t - a.t) / 1000;
-    const vfs: VfsView = { read: view(subtractHist(b.read, a.read)), write: view(subtractHist(b.write, a.write)), attachPoint: this.attachPoint };
+    const vfs: VfsView = { read: latencyView(subtractHist(b.read, a.read)), write: latencyView(subtractHist(b.write, a.write)), attachPoint: this.attachPoint };
     const targets: TargetPart[] = [];
     let ops = 0;
     for (const [pid, o] of b.ops) {

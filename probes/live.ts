@@ -1,0 +1,39 @@
+/**
+ * The live view's own probes: one bpftrace program for everything on the syscall path
+ * (live-kernel.bt: syscalls, VFS latency, opens, execs) and one for stacks (live-stacks.bt),
+ * each started once for the whole session. They are not in the one-shot catalog: `--probe NAME`
+ * runs the separate probes, whose output is cumulative or printed at exit.
+ */
+import { z } from 'zod';
+import { bpftracePlan } from './bpftrace-plan.js';
+import { symbolEnv } from './stack-probes.js';
+import type { ProbeDefinition } from './types.js';
+
+const noParams = z.object({}).strict();
+
+export const liveKernel: ProbeDefinition<z.infer<typeof noParams>> = {
+  name: 'live-kernel',
+  summary: 'the live view: syscalls, VFS read/write latency, file opens and execs from one raw_syscalls hook pair',
+  backends: ['bpftrace'],
+  params: noParams,
+  inKernel: true,
+  plan(ctx) {
+    // The program names x86_64's syscall numbers (read, write, openat ...).
+    if (process.arch !== 'x64') throw new Error(`the live view's kernel program knows x86_64 syscall numbers only (this host is ${process.arch})`);
+    return bpftracePlan(ctx, 'live-kernel', 'raw_syscalls:sys_enter+sys_exit, one hook pair', {
+      // One second of keys at a time; paths of opens up to 127 bytes.
+      env: { BPFTRACE_STRLEN: '128', BPFTRACE_MAP_KEYS_MAX: '16384' },
+    });
+  },
+};
+
+export const liveStacks: ProbeDefinition<z.infer<typeof noParams>> = {
+  name: 'live-stacks',
+  summary: 'the live view: on-CPU stacks at 99 Hz, printed every 5 s',
+  backends: ['bpftrace'],
+  params: noParams,
+  inKernel: true,
+  plan: (ctx) => bpftracePlan(ctx, 'live-stacks', 'profile:hz:99', { env: symbolEnv(ctx), stopGraceMs: 20_000 }),
+};
+
+export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks };

@@ -1,0 +1,91 @@
+/**
+ * Reads live-kernel.bt's output (probes/live-kernel.bt) into one-second prints. The program prints
+ * what it counted in the last second, map by map (an empty map prints nothing), then a line
+ * `{"type": "printf", "data": "tick\n"}` that closes the print; rare events arrive as printf lines
+ * between prints:
+ *
+ *   {"type": "stats", "data": {"@sc_1": {"containerd,2216,202": {"count": 160, "average": 4803312, "total": 768529920}}}}
+ *   {"type": "map", "data": {"@max_1": {"202": 151010853}}}
+ *   {"type": "hist", "data": {"@read_ns_1": [{"min": 512, "max": 1023, "count": 120}]}}
+ *   {"type": "printf", "data": "tick\n"}
+ *   {"type": "printf", "data": "slow 2216 75 41268913 containerd\n"}
+ *   {"type": "printf", "data": "target-exec 21094 containerd-shim\n"}
+ *
+ * Pure: lines in, prints and events out. A line it cannot read is counted, never thrown.
+ */
+import { parseBpftraceLine } from '../../../parsers/bpftrace-json.js';
+
+/** One second's maps by name, the set suffix (_0/_1) taken off: "@sc", "@max", "@read_ns" ... */
+export interface KernelPrint {
+  /** When the closing tick arrived (session ms). */
+  t: number;
+  maps: Map<string, unknown>;
+}
+
+export type KernelEvent =
+  | { kind: 'print'; print: KernelPrint }
+  | { kind: 'printf'; t: number; text: string }
+  | { kind: 'attached'; t: number };
+
+export class KernelPrintReader {
+  private open = new Map<string, unknown>();
+  unrecognized = 0;
+  lost = 0;
+
+  /** Feeds one line; returns what it completed. */
+  line(text: string, t: number): KernelEvent[] {
+    const recs = parseBpftraceLine(text);
+    if (recs === null) return [];
+    if (recs === undefined) {
+      this.unrecognized++;
+      return [];
+    }
+    const out: KernelEvent[] = [];
+    for (const r of recs) {
+      switch (r.type) {
+        case 'map':
+        case 'hist':
+        case 'lhist':
+        case 'stats':
+          this.open.set(r.name.replace(/_[01]$/, ''), r.value);
+          break;
+        case 'printf':
+          if (r.text === 'tick\n') out.push({ kind: 'print', print: this.close(t) });
+          else out.push({ kind: 'printf', t, text: r.text });
+          break;
+        case 'attached_probes':
+          out.push({ kind: 'attached', t });
+          break;
+        case 'lost_events':
+          this.lost += r.events;
+          break;
+        default:
+          // Other record types (warnings bpftrace writes as JSON) carry no data for the panels.
+          break;
+      }
+    }
+    return out;
+  }
+
+  /** The stream ended: maps printed after the last tick (bpftrace's END) form a last print. */
+  flush(t: number): KernelEvent[] {
+    return this.open.size ? [{ kind: 'print', print: this.close(t) }] : [];
+  }
+
+  private close(t: number): KernelPrint {
+    const p = { t, maps: this.open };
+    this.open = new Map();
+    return p;
+  }
+}
+
+/** A map printed as {key: number}, or {} for anything else. */
+export function numbersOf(v: unknown): Record<string, number> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : {};
+}
+
+/** The target a printf line names: "target-exec PID COMM" / "target-exit PID". */
+export function targetChange(text: string): { kind: 'exec' | 'exit'; pid: number } | null {
+  const m = /^target-(exec|exit) (\d+)/.exec(text);
+  return m ? { kind: m[1] as 'exec' | 'exit', pid: Number(m[2]) } : null;
+}

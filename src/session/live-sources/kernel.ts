@@ -1,0 +1,280 @@
+/**
+ * Live source for the syscalls, VFS, events and targets panels: the live-kernel probe, one
+ * bpftrace program with one hook pair on the syscall path (probes/live-kernel.bt), started once
+ * for the whole session. Each second it prints what happened in that second (kernel-print.ts), so
+ * a print is already a rate over one second of kernel time (the program's interval:s:1) and
+ * nothing is summed here: what this source keeps is bounded by the window it shows (the last
+ * print for rates, ten prints for the VFS histograms and MAX, sixty values per sparkline), never
+ * by how many processes came and went.
+ */
+import { mergeHists, normalizeHist, type Bucket } from '../../../parsers/bpftrace-hist.js';
+import { asStats, splitMapKey } from '../../../parsers/bpftrace-json.js';
+import { parseSlowLine } from '../../aggregate/slow-syscalls.js';
+import { syscallNamer } from '../../host/syscalls.js';
+import { openRows } from '../../summaries/file-opens.js';
+import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../live-types.js';
+import { latencyView } from './vfs.js';
+import { KernelPrintReader, numbersOf, targetChange, type KernelPrint } from './kernel-print.js';
+import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
+
+/** Seconds one print covers (the program's interval). */
+export const PRINT_S = 1;
+/** Prints kept for the VFS histograms and each syscall's MAX: the last 10 s. */
+export const WINDOW_PRINTS = 10;
+/** Values a sparkline keeps. */
+export const HISTORY = 60;
+/** Event lines taken from one print at most, per kind (the biggest counts first). */
+const PER_PRINT = 40;
+/** Events kept for the panel (as the engine keeps: EVENTS_KEPT in live.ts). */
+const ITEMS_KEPT = 200;
+/** x86_64 numbers of the read and write families (the program's own list). */
+const READS = new Set([0, 17, 19]);
+/** Where the VFS panel's latencies are taken (vfs-latency's tracepoint rung, on the shared hook). */
+const VFS_AT = 'read/write syscalls at raw_syscalls enter/exit';
+const WRITES = new Set([1, 18, 20]);
+
+interface Agg {
+  calls: number;
+  errors: number;
+  ns: number;
+}
+
+interface PerPid extends Agg {
+  comm: string;
+  vfs: number;
+  opens: number;
+  execs: number;
+  bySyscall: Map<string, Agg>;
+}
+
+interface WindowEntry {
+  max: Map<string, number>;
+  read: Bucket[];
+  write: Bucket[];
+}
+
+const histOf = (v: unknown): Bucket[] => (Array.isArray(v) ? normalizeHist(v) : []);
+
+const add = (m: Map<string, Agg>, k: string, calls: number, errors: number, ns: number) => {
+  const a = m.get(k);
+  if (a) (a.calls += calls), (a.errors += errors), (a.ns += ns);
+  else m.set(k, { calls, errors, ns });
+};
+
+const line = (syscall: string, a: Agg, maxNs: number | null, history: number[]): SyscallLine => ({
+  syscall,
+  callsPerSec: a.calls / PRINT_S,
+  errorsPerSec: a.errors / PRINT_S,
+  avgNs: a.calls > 0 ? a.ns / a.calls : null,
+  maxNs,
+  history,
+});
+
+const byRate = (a: SyscallLine, b: SyscallLine) => b.callsPerSec - a.callsPerSec || (a.syscall < b.syscall ? -1 : 1);
+const shortFlags = (f: string) => f.replace(/O_/g, '').replace(/\|CLOEXEC|\|LARGEFILE/g, '');
+
+export class KernelSource implements LiveSource {
+  private reader = new KernelPrintReader();
+  private run = -1;
+  private lostBefore = 0;
+  private unreadBefore = 0;
+  private window: WindowEntry[] = [];
+  private history = new Map<string, number[]>();
+  private syscalls?: SyscallsView;
+  private vfs?: VfsView;
+  private targets: TargetPart[] = [];
+  private items: EventItem[] = [];
+  private slowTimes: number[] = [];
+  private rates = { open: 0, exec: 0 };
+  private total = 0;
+  /** Target execs and exits seen (the feed looks at /proc again when this grows). */
+  targetChanges = 0;
+
+  constructor(private readonly nameOf: (nr: number) => string) {}
+
+  runStarted(run: number): void {
+    this.lostBefore += this.reader.lost;
+    this.unreadBefore += this.reader.unrecognized;
+    this.reader = new KernelPrintReader();
+    this.run = run;
+  }
+
+  line(text: string, t: number, run = this.run): void {
+    if (run !== this.run && this.run !== -1) return;
+    for (const e of this.reader.line(text, t)) {
+      if (e.kind === 'print') this.onPrint(e.print);
+      else if (e.kind === 'printf') this.onPrintf(e.text, e.t);
+    }
+  }
+
+  runEnded(run: number, t: number): void {
+    if (run !== this.run) return;
+    for (const e of this.reader.flush(t)) if (e.kind === 'print') this.onPrint(e.print);
+  }
+
+  private onPrintf(text: string, t: number): void {
+    if (targetChange(text)) {
+      this.targetChanges++;
+      return;
+    }
+    const c = parseSlowLine(text, t, this.nameOf);
+    if (!c) return;
+    const ms = c.seconds * 1000;
+    this.slowTimes.push(t);
+    this.pushItems([{ t, kind: 'slow', pid: c.pid, comm: c.comm, text: `${c.syscall} took ${ms >= 100 ? ms.toFixed(0) : ms.toFixed(1)} ms` }]);
+  }
+
+  private onPrint(p: KernelPrint): void {
+    const pids = new Map<number, PerPid>();
+    const perPid = (pid: number, comm: string): PerPid => {
+      let x = pids.get(pid);
+      if (!x) pids.set(pid, (x = { comm, calls: 0, errors: 0, ns: 0, vfs: 0, opens: 0, execs: 0, bySyscall: new Map() }));
+      return x;
+    };
+    // @sc [comm, pid, nr] -> {count, total}; @errors [comm, pid, nr] -> count.
+    const bySyscall = new Map<string, Agg>();
+    const errors = numbersOf(p.maps.get('@errors'));
+    const sc = p.maps.get('@sc');
+    for (const [key, v] of Object.entries(typeof sc === 'object' && sc !== null ? (sc as Record<string, unknown>) : {})) {
+      const st = asStats(v);
+      const [comm, pidText, nrText] = splitMapKey(key, 3);
+      const pid = Number(pidText);
+      const nr = Number(nrText);
+      if (!st || !Number.isInteger(pid) || !Number.isInteger(nr)) {
+        this.reader.unrecognized++;
+        continue;
+      }
+      const name = this.nameOf(nr);
+      const err = errors[key] ?? 0;
+      add(bySyscall, name, st.count, err, st.total);
+      const pp = perPid(pid, comm ?? '?');
+      pp.calls += st.count;
+      pp.errors += err;
+      pp.ns += st.total;
+      add(pp.bySyscall, name, st.count, err, st.total);
+      if (READS.has(nr) || WRITES.has(nr)) pp.vfs += st.count;
+    }
+    const max = new Map<string, number>();
+    for (const [nr, ns] of Object.entries(numbersOf(p.maps.get('@max')))) {
+      const name = this.nameOf(Number(nr));
+      max.set(name, Math.max(max.get(name) ?? 0, ns));
+    }
+    this.window.push({ max, read: histOf(p.maps.get('@read_ns')), write: histOf(p.maps.get('@write_ns')) });
+    if (this.window.length > WINDOW_PRINTS) this.window.shift();
+
+    // Sparklines: one value per print for every syscall seen within the last HISTORY prints.
+    for (const [name, a] of bySyscall) pushHistory(this.history, name, a.calls / PRINT_S);
+    for (const [name, h] of this.history) {
+      if (bySyscall.has(name)) continue;
+      pushHistory(this.history, name, 0);
+      if (h.every((v) => v === 0)) this.history.delete(name);
+    }
+    const maxOf = (name: string) => {
+      let m: number | null = null;
+      for (const w of this.window) {
+        const v = w.max.get(name);
+        if (v !== undefined) m = Math.max(m ?? 0, v);
+      }
+      return m;
+    };
+    const rows = [...bySyscall].map(([name, a]) => line(name, a, maxOf(name), this.history.get(name) ?? []));
+    for (const [name, h] of this.history) if (!bySyscall.has(name)) rows.push(line(name, { calls: 0, errors: 0, ns: 0 }, maxOf(name), h));
+    rows.sort(byRate);
+    let calls = 0, errs = 0;
+    for (const a of bySyscall.values()) (calls += a.calls), (errs += a.errors);
+    this.total = calls / PRINT_S;
+    this.syscalls = { rows, callsPerSec: calls / PRINT_S, errorsPerSec: errs / PRINT_S, windowS: PRINT_S };
+    this.vfs = { read: latencyView(mergeHists(this.window.map((w) => w.read))), write: latencyView(mergeHists(this.window.map((w) => w.write))), attachPoint: VFS_AT };
+
+    this.events(p, perPid);
+    this.targets = [...pids].map(([pid, x]) => ({
+      pid,
+      comm: x.comm,
+      ...(x.calls > 0 && {
+        syscallsPerSec: x.calls / PRINT_S,
+        errorsPerSec: x.errors / PRINT_S,
+        avgNs: x.ns / x.calls,
+        syscalls: [...x.bySyscall].map(([name, a]) => line(name, a, null, [])).sort(byRate),
+      }),
+      metrics: { 'vfs/s': x.vfs / PRINT_S, 'opens/s': x.opens / PRINT_S, 'execs/s': x.execs / PRINT_S },
+    }));
+  }
+
+  /** Opens and execs of one print as event lines (the biggest counts first), and their rates. */
+  private events(p: KernelPrint, perPid: (pid: number, comm: string) => PerPid): void {
+    const comms = p.maps.get('@comm') as Record<string, string> | undefined;
+    const commOf = (pid: number) => (typeof comms?.[String(pid)] === 'string' ? comms[String(pid)]! : '?');
+    const opens = openRows(numbersOf(p.maps.get('@opens')), comms ?? {}).map((r) => ({
+      pid: r.pid,
+      comm: r.comm,
+      text: `${r.path} ${shortFlags(r.flags)}${r.errno ? ` → ${r.errno}` : ''}`,
+      count: r.count,
+    }));
+    const execs = Object.entries(numbersOf(p.maps.get('@execs'))).flatMap(([key, count]) => {
+      const [program, pidText] = splitMapKey(key, 2);
+      const pid = Number(pidText);
+      return Number.isInteger(pid) ? [{ pid, comm: commOf(pid), text: program ?? '?', count }] : [];
+    });
+    const fresh: EventItem[] = [];
+    for (const [kind, list] of [['open', opens], ['exec', execs]] as const) {
+      let n = 0;
+      for (const x of list) {
+        n += x.count;
+        const pp = perPid(x.pid, x.comm);
+        if (kind === 'open') pp.opens += x.count;
+        else pp.execs += x.count;
+      }
+      this.rates[kind] = n / PRINT_S;
+      const top = [...list].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : a.pid - b.pid)).slice(0, PER_PRINT);
+      for (const x of top) fresh.push({ t: p.t, kind, pid: x.pid, comm: x.comm, text: x.count > 1 ? `${x.text}  ×${x.count}` : x.text });
+    }
+    this.pushItems(fresh);
+  }
+
+  private pushItems(items: EventItem[]): void {
+    if (items.length === 0) return;
+    this.items.push(...items);
+    if (this.items.length > ITEMS_KEPT) this.items.splice(0, this.items.length - ITEMS_KEPT);
+  }
+
+  reset(): void {
+    this.items = [];
+    this.slowTimes = [];
+    this.history.clear();
+    this.window = [];
+    this.syscalls = undefined;
+    this.vfs = undefined;
+    this.targets = [];
+  }
+
+  output(t: number): SourceOutput {
+    // Slow calls are rare (a few a second at most): their rate over the last 10 s.
+    while (this.slowTimes.length && this.slowTimes[0]! <= t - 10_000) this.slowTimes.shift();
+    return {
+      eventsPerSec: this.total,
+      lost: this.lostBefore + this.reader.lost,
+      unrecognized: this.unreadBefore + this.reader.unrecognized,
+      syscalls: this.syscalls,
+      vfs: this.vfs,
+      targets: this.targets,
+      events: this.items,
+      eventRates: { open: this.rates.open, exec: this.rates.exec, slow: this.slowTimes.length / 10 },
+    };
+  }
+}
+
+/** Appends to a sparkline, keeping the last HISTORY values. */
+export function pushHistory(h: Map<string, number[]>, key: string, v: number): void {
+  let a = h.get(key);
+  if (!a) h.set(key, (a = []));
+  a.push(v);
+  if (a.length > HISTORY) a.shift();
+}
+
+export const kernelSource: LiveSourceDef = {
+  id: 'kernel',
+  probe: 'live-kernel',
+  panels: ['syscalls', 'vfs', 'events', 'targets'],
+  create: (ctx) => new KernelSource(syscallNamer(ctx.arch)),
+  targetsChanged: (text) => text.startsWith('{"type": "printf", "data": "target-'),
+};
