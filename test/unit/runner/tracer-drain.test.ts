@@ -98,6 +98,16 @@ describe('one drain thread', () => {
     }
   });
 
+  it('a line longer than the whole budget is dropped as one line, and the next lines still come', async () => {
+    // 300000 x's and a newline, then "ok" (fixed program text, the length as an argument).
+    const argv = ['sh', '-c', 'head -c "$1" /dev/zero | tr "\\0" x; echo; echo ok', 'sh', '300000'];
+    const s = startTracer({ label: 'long line', argv, maxInflightBytes: 64 << 10 });
+    const exit = await s.exit;
+    expect(exit.code).toBe(0);
+    expect(s.stdout).toEqual(['ok']);
+    expect([exit.droppedLines, exit.droppedBytes]).toEqual([1, 300_001]);
+  });
+
   it('eight tracers at once: one thread for all, each gets its own output, the thread ends with the last', async () => {
     const chunks = new Map<number, string>();
     // Each prints its own line, then stays until stopped (fixed program text, the value as an argument).
