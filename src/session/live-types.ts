@@ -94,7 +94,8 @@ export interface EventItem {
   /** ms since the session started */
   t: number;
   kind: EventKind;
-  pid: number;
+  /** null for events counted over every process of a comm (opens: live-kernel.bt keys them by comm). */
+  pid: number | null;
   comm: string;
   text: string;
 }

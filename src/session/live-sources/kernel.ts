@@ -11,7 +11,7 @@ import { mergeHists, normalizeHist, type Bucket } from '../../../parsers/bpftrac
 import { asStats, splitMapKey } from '../../../parsers/bpftrace-json.js';
 import { parseSlowLine } from '../../aggregate/slow-syscalls.js';
 import { syscallNamer } from '../../host/syscalls.js';
-import { openRows } from '../../summaries/file-opens.js';
+import { errnoName, openFlags } from '../../summaries/open-flags.js';
 import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../live-types.js';
 import { latencyView } from './vfs.js';
 import { KernelPrintReader, numbersOf, targetChange, type KernelPrint } from './kernel-print.js';
@@ -32,6 +32,7 @@ const READS = new Set([0, 17, 19]);
 /** Where the VFS panel's latencies are taken (vfs-latency's tracepoint rung, on the shared hook). */
 const VFS_AT = 'read/write syscalls at raw_syscalls enter/exit';
 const WRITES = new Set([1, 18, 20]);
+const OPENAT = 257;
 
 interface Agg {
   calls: number;
@@ -153,6 +154,7 @@ export class KernelSource implements LiveSource {
       pp.ns += st.total;
       add(pp.bySyscall, name, st.count, err, st.total);
       if (READS.has(nr) || WRITES.has(nr)) pp.vfs += st.count;
+      else if (nr === OPENAT) pp.opens += st.count;
     }
     const max = new Map<string, number>();
     for (const [nr, ns] of Object.entries(numbersOf(p.maps.get('@max')))) {
@@ -202,15 +204,17 @@ export class KernelSource implements LiveSource {
 
   /** Opens and execs of one print as event lines (the biggest counts first), and their rates. */
   private events(p: KernelPrint, perPid: (pid: number, comm: string) => PerPid): void {
+    type Ev = { pid: number | null; comm: string; text: string; count: number };
     const comms = p.maps.get('@comm') as Record<string, string> | undefined;
     const commOf = (pid: number) => (typeof comms?.[String(pid)] === 'string' ? comms[String(pid)]! : '?');
-    const opens = openRows(numbersOf(p.maps.get('@opens')), comms ?? {}).map((r) => ({
-      pid: r.pid,
-      comm: r.comm,
-      text: `${r.path} ${shortFlags(r.flags)}${r.errno ? ` → ${r.errno}` : ''}`,
-      count: r.count,
-    }));
-    const execs = Object.entries(numbersOf(p.maps.get('@execs'))).flatMap(([key, count]) => {
+    // @opens [path, comm, flags, errno]: not by pid (a process's opens are its openat count).
+    const opens = Object.entries(numbersOf(p.maps.get('@opens'))).flatMap(([key, count]): Ev[] => {
+      const [path, comm, flags, errno] = splitMapKey(key, 4);
+      const err = Number(errno);
+      if (path === undefined || comm === undefined || !Number.isFinite(err)) return [];
+      return [{ pid: null, comm, text: `${path} ${shortFlags(openFlags(Number(flags)))}${err ? ` → ${errnoName(err)}` : ''}`, count }];
+    });
+    const execs = Object.entries(numbersOf(p.maps.get('@execs'))).flatMap(([key, count]): Ev[] => {
       const [program, pidText] = splitMapKey(key, 2);
       const pid = Number(pidText);
       return Number.isInteger(pid) ? [{ pid, comm: commOf(pid), text: program ?? '?', count }] : [];
@@ -220,12 +224,10 @@ export class KernelSource implements LiveSource {
       let n = 0;
       for (const x of list) {
         n += x.count;
-        const pp = perPid(x.pid, x.comm);
-        if (kind === 'open') pp.opens += x.count;
-        else pp.execs += x.count;
+        if (x.pid !== null) perPid(x.pid, x.comm).execs += x.count;
       }
       this.rates[kind] = n / PRINT_S;
-      const top = [...list].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : a.pid - b.pid)).slice(0, PER_PRINT);
+      const top = [...list].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : (a.pid ?? 0) - (b.pid ?? 0))).slice(0, PER_PRINT);
       for (const x of top) fresh.push({ t: p.t, kind, pid: x.pid, comm: x.comm, text: x.count > 1 ? `${x.text}  ×${x.count}` : x.text });
     }
     this.pushItems(fresh);

@@ -22,7 +22,7 @@ export function eventsLines(s: UiState, width: number, height: number): Line[] {
     return [
       seg(col(`+${(e.t / 1000).toFixed(1)}s`, 8) + ' ', { dim: true, inverse: isSel }),
       seg(col(k.label, 5, 'left'), { color: k.color, inverse: isSel }),
-      seg(`${e.comm}[${e.pid}] `, { inverse: isSel }),
+      seg(`${e.comm}${e.pid === null ? "" : `[${e.pid}]`} `, { inverse: isSel }),
       seg(e.text.slice(0, Math.max(0, width)), { inverse: isSel }),
     ];
   });
