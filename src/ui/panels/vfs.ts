@@ -2,7 +2,7 @@
 import type { HistBar, LatencyHist } from '../../session/live-types.js';
 import { bar, fmtNs, fmtRate, sparkline } from '../format.js';
 import type { UiState } from '../state.js';
-import { col, seg, type Line } from '../text.js';
+import { col, lineWidth, seg, type Line } from '../text.js';
 import { waitingLines } from './common.js';
 
 /** The buckets from the first to the last non-empty one. */
@@ -61,7 +61,7 @@ export function vfsLines(s: UiState, width: number, height: number): Line[] {
     const out: Line[] = [];
     for (let i = 0; i < Math.max(r.length, w.length); i++) {
       const left = r[i] ?? [];
-      const pad = half - left.reduce((a, x) => a + x.t.length, 0);
+      const pad = half - lineWidth(left);
       out.push([...left, seg(' '.repeat(Math.max(0, pad) + 2)), ...(w[i] ?? [])]);
     }
     return out;
