@@ -1,8 +1,9 @@
 /**
  * The live view's containerd panel as a poll source (see src/session/live-sources/types.ts):
- * every second the metrics text is fetched; each answer is one run whose lines feed a Prometheus
- * parser; at the run's end the scrape goes through reduceContainerdPanel. Recordings keep the
- * text, so a replay rebuilds the same panel.
+ * every few seconds the metrics text is fetched and cut to the families the panel reads
+ * (panelLines); each answer is one run whose lines feed a Prometheus parser; at the run's end the
+ * scrape goes through reduceContainerdPanel. Recordings keep that text, so a replay rebuilds the
+ * same panel.
  */
 import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
 import type { LiveSource, LiveSourceDef, SourceOutput } from '../session/live-sources/types.js';
@@ -44,6 +45,24 @@ export function createContainerdLiveSource(): LiveSource & { output(t: number): 
 
 let url: string | undefined;
 
+/** The metric families the panel reads (containerd-panel.ts, go-process.ts). */
+const PANEL_FAMILIES = /^(grpc_server_handled_total|grpc_server_handling_seconds_(bucket|sum|count)|process_(resident_memory_bytes|cpu_seconds_total|open_fds)|go_(goroutines|threads|memstats_heap_inuse_bytes))[{ ]/;
+
+/**
+ * Keeps what the panel reads of containerd's answer (about 600 KB, most of it gRPC series): its
+ * families, without the handled-call counters that are still 0 (one per method and gRPC code
+ * that never happened; a counter that stays 0 adds nothing to a rate). Pure.
+ */
+export function panelLines(text: string): string {
+  const out: string[] = [];
+  for (const l of text.split('\n')) {
+    if (!PANEL_FAMILIES.test(l)) continue;
+    if (l.startsWith('grpc_server_handled_total') && l.endsWith(' 0')) continue;
+    out.push(l);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
 export const containerdLiveSource: LiveSourceDef = {
   id: 'containerd-metrics',
   probe: 'grpc-latency',
@@ -54,7 +73,7 @@ export const containerdLiveSource: LiveSourceDef = {
     async fetch() {
       try {
         url ??= metricsUrl(undefined);
-        return (await getUrl(url, { timeoutMs: 5000, maxBytes: 64 * 1024 * 1024 })).toString('utf8');
+        return panelLines((await getUrl(url, { timeoutMs: 5000, maxBytes: 64 * 1024 * 1024 })).toString('utf8'));
       } catch (e) {
         // containerd may have restarted with another config: look the address up again next time.
         url = undefined;

@@ -30,7 +30,7 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs'))('--record 
 
     const lines = readFileSync(join(dir, 'session.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'meta', format: 1, arch: process.arch });
-    const out = lines.filter((e) => e.type === 'stdout' && e.source === 'syscalls').map((e) => e.chunk).join('');
+    const out = lines.filter((e) => e.type === 'stdout' && e.source === 'kernel').map((e) => e.chunk).join('');
     expect(out.split('\n')[0]).toMatch(/^\{"type": "attached_probes"/);
     expect(lines.every((e, i) => i === 0 || e.t >= 0)).toBe(true);
 

@@ -35,7 +35,7 @@ describe.skipIf(skip)('live view in a real terminal', () => {
     // The header names the real containerd; syscalls, targets and the demo move within seconds.
     let s = await a.waitFor((x) => /\d[kM]? calls\/s/.test(x) && started(x) >= 1, 30_000);
     expect(s).toMatch(new RegExp(`containerd \\S+ pid ${cd}`));
-    expect(s).toMatch(/● syscall-count bpftrace @ tracepoint:raw_syscalls/);
+    expect(s).toMatch(/● live-kernel bpftrace @ raw_syscalls/);
     expect(s).toMatch(new RegExp(`(^|│)containerd +${cd} +[\\d.]+[kM]? `, 'm'));
     for (const t of ['1 syscalls', '2 scheduler & counters', '3 VFS latency', '4 stacks', '5 events', '6 targets', '7 containerd']) expect(s).toContain(t);
     const tracers = tracersOf(a.pid);

@@ -25,16 +25,16 @@ describe.skipIf(skip)('a tracer killed mid-session', () => {
     let out = '';
     run.child.stdout!.on('data', (c) => (out += c));
     const syscallTracer = () => tracersOf(pid).find((p) => cmdline(p).includes('raw_syscalls'));
-    expect(await waitFor(() => syscallTracer() !== undefined && out.includes('● syscall-count'), 20_000, 100)).toBe(true);
+    expect(await waitFor(() => syscallTracer() !== undefined && out.includes('● live-kernel'), 20_000, 100)).toBe(true);
     const victim = syscallTracer()!;
     process.kill(victim, 'SIGKILL');
     const killedAt = out.length;
     // Two more snapshots after the kill: the failure shown, the other probes still running.
     expect(await waitFor(() => (out.slice(killedAt).match(/--- ctrscope live/g) ?? []).length >= 2, 10_000, 100)).toBe(true);
     const after = out.slice(out.lastIndexOf('--- ctrscope live'));
-    expect(after).toMatch(/✗ syscall-count failed/);
-    expect(after).toMatch(/● vfs-latency bpftrace/);
-    expect(after).toMatch(/● file-opens bpftrace/);
+    expect(after).toMatch(/✗ live-kernel failed/);
+    expect(after).toMatch(/● live-stacks bpftrace/);
+    expect(after).toMatch(/● sched /);
     expect(tracersOf(pid).length).toBeGreaterThan(0);
     run.child.kill('SIGINT');
     const res = await run.done;
