@@ -111,7 +111,12 @@ describe.skipIf(skip)('sched and the strace probes', () => {
 
   it('refuses --syscalls names that are not syscalls, before tracing', async () => {
     const run = startCli(['--probe', 'syscall-trace', '--syscalls', 'read,$(id)', '--duration', '1s']);
+    // Looked for all the while it runs, not only after it is gone.
+    const started: number[] = [];
+    const poll = setInterval(() => started.push(...tracersOf(run.child.pid!)), 5);
     const res = await run.done;
+    clearInterval(poll);
+    expect(started, 'no tracer started').toEqual([]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^ctrscope: --syscalls: .* is not a syscall/);
     expect(tracersOf(res.pid)).toEqual([]);

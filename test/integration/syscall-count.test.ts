@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { containerdPid, missing } from '../helpers/prereq.js';
-import { runCli, startCli, startLoad, tracersOf } from '../helpers/cli.js';
+import { startCli, startLoad, tracersOf } from '../helpers/cli.js';
 import { refCount } from '../helpers/probe-run.js';
 import { burstHelper, scriptHelper } from '../helpers/burst.js';
 import { waitFor } from '../helpers/host.js';
@@ -146,7 +146,11 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
   });
 
   it('prints a table sorted by calls in human mode', async () => {
-    const res = await runCli(['--probe', 'syscall-count', '--duration', '1s']);
+    const run = startCli(['--probe', 'syscall-count', '--duration', '1s']);
+    // Its tracer, seen while it runs: the check that none is left after then means something.
+    const seen = waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000, 10);
+    const res = await run.done;
+    expect(await seen, 'a tracer of this run was alive while it ran').toBe(true);
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
     expect(lines[0]).toMatch(/^syscall-count: [\d,]+ syscalls in [\d.]+ s from \d+ processes: containerd 1/);

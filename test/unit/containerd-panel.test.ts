@@ -2,12 +2,51 @@ import { describe, expect, it } from 'vitest';
 import { parseChunks } from '../../parsers/lines.js';
 import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
 import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel } from '../../src/aggregate/containerd-panel.js';
-import { grpcLatencyDiff } from '../../src/aggregate/grpc-latency.js';
 import { fixtureBytes } from '../helpers/chunks.js';
 
 const scrapeOf = (f: string) => parseChunks(new PrometheusTextParser(), [fixtureBytes(new URL(`../../fixtures/containerd/${f}`, import.meta.url).pathname)]);
 const before = scrapeOf('metrics-before.txt.gz');
 const after = scrapeOf('metrics-after.txt.gz');
+
+/**
+ * The gRPC calls between the two fixtures, read from their text with a regular expression (not
+ * through the parser or the aggregate under test): per method, calls (grpc_server_handled_total
+ * growth), failed calls by code, and mean seconds (handling_seconds_sum / _count growth).
+ */
+function expectedMethods() {
+  const read = (f: string) => {
+    const m = new Map<string, number>();
+    const text = fixtureBytes(new URL(`../../fixtures/containerd/${f}`, import.meta.url).pathname).toString('utf8');
+    for (const l of text.split('\n')) {
+      const x = /^(grpc_server_handled_total|grpc_server_handling_seconds_sum|grpc_server_handling_seconds_count)\{(.*)\} (\S+)$/.exec(l);
+      if (!x) continue;
+      const label = (n: string) => new RegExp(`(?:^|,)${n}="([^"]*)"`).exec(x[2]!)?.[1] ?? '';
+      m.set(`${x[1]} /${label('grpc_service')}/${label('grpc_method')} ${label('grpc_code')}`, Number(x[3]));
+    }
+    return m;
+  };
+  const [a, b] = [read('metrics-before.txt.gz'), read('metrics-after.txt.gz')];
+  const out = new Map<string, { method: string; count: number; errors: number; errorsByCode: Record<string, number>; meanSeconds: number | null }>();
+  for (const [k, v] of b) {
+    const [name, method, code] = k.split(' ') as [string, string, string];
+    const d = v - (a.get(k) ?? 0);
+    if (name !== 'grpc_server_handled_total' || d <= 0) continue;
+    const r = out.get(method) ?? { method, count: 0, errors: 0, errorsByCode: {}, meanSeconds: null };
+    r.count += d;
+    if (code !== 'OK') {
+      r.errors += d;
+      r.errorsByCode[code] = (r.errorsByCode[code] ?? 0) + d;
+    }
+    out.set(method, r);
+  }
+  for (const r of out.values()) {
+    const n = b.get(`grpc_server_handling_seconds_count ${r.method} `)! - (a.get(`grpc_server_handling_seconds_count ${r.method} `) ?? 0);
+    const sum = b.get(`grpc_server_handling_seconds_sum ${r.method} `)! - (a.get(`grpc_server_handling_seconds_sum ${r.method} `) ?? 0);
+    r.meanSeconds = n > 0 ? sum / n : null;
+  }
+  return [...out.values()];
+}
+const byName = <T extends { method: string }>(xs: T[]) => [...xs].sort((p, q) => p.method.localeCompare(q.method));
 
 describe('containerd panel reducer', () => {
   it('shows process figures from the first scrape, gRPC methods from the second', () => {
@@ -16,7 +55,19 @@ describe('containerd panel reducer', () => {
     expect(s1.methods).toEqual([]);
     expect(s1.cpuPercent).toBeNull();
     const s2 = reduceContainerdPanel(s1, { type: 'scrape', atMs: 6_000, scrape: after });
-    expect(s2.methods).toEqual(grpcLatencyDiff(before, after));
+    const want = expectedMethods();
+    expect(want.length).toBeGreaterThan(5);
+    expect(byName(s2.methods).map(({ method, count, errors, errorsByCode }) => ({ method, count, errors, errorsByCode }))).toEqual(
+      byName(want).map(({ method, count, errors, errorsByCode }) => ({ method, count, errors, errorsByCode })),
+    );
+    for (const m of s2.methods) {
+      const w = want.find((x) => x.method === m.method)!;
+      expect(m.meanSeconds, m.method).toBeCloseTo(w.meanSeconds!, 9);
+      expect(m.p50Seconds, m.method).not.toBeNull();
+      expect(m.p50Seconds!).toBeLessThanOrEqual(m.p99Seconds!);
+    }
+    // Most calls first.
+    expect(s2.methods.map((m) => m.count)).toEqual(want.map((m) => m.count).sort((p, q) => q - p));
     expect(s2.windowSeconds).toBe(5);
     expect(s2.cpuPercent).not.toBeNull();
     expect(s2.rssHistory).toHaveLength(2);
@@ -54,7 +105,14 @@ describe('containerd live source (poll runs of metrics text)', () => {
     feed('metrics-before.txt.gz', 0, 1_000);
     feed('metrics-after.txt.gz', 1, 6_000);
     const s = reduceContainerdPanel(reduceContainerdPanel(initialContainerdPanel(), { type: 'scrape', atMs: 1_000, scrape: before }), { type: 'scrape', atMs: 6_000, scrape: after });
-    expect(src.output(6_000).containerd).toEqual(containerdPanelView(s));
+    const view = src.output(6_000).containerd;
+    expect(view).toEqual(containerdPanelView(s));
+    // And those figures are the fixtures' own: calls per method over the 5 s between the polls.
+    const want = expectedMethods();
+    expect(want.length).toBeGreaterThan(5);
+    expect(byName(view.grpc).map(({ method, count, errors, perSec }) => ({ method, count, errors, perSec }))).toEqual(
+      byName(want).map(({ method, count, errors }) => ({ method, count, errors, perSec: count / 5 })),
+    );
     // A failed poll (a run without lines) keeps the figures and shows an error.
     src.runStarted!(2, 7_000, {});
     src.runEnded!(2, 7_000);

@@ -56,6 +56,43 @@ describe('heap profile from containerd', () => {
   });
 });
 
+/**
+ * The flat values of `go tool pprof -top -unit=B -diff_base=BASE NOW` (fixtures/containerd/
+ * heap-diff-*.pprof-top.txt, see the README there): function -> flat delta in bytes, for every
+ * function pprof lists with a non-zero flat (its "(inline)" mark dropped).
+ */
+function pprofTopFlat(file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const lines = new TextDecoder().decode(fix(file)).split('\n');
+  const header = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  expect(header, 'pprof -top header').toBeGreaterThan(0);
+  for (const l of lines.slice(header + 1)) {
+    if (l.trim() === '') continue;
+    const m = /^\s*(-?\d+)B?\s+\S+\s+\S+\s+-?\d+B?\s+\S+\s+(.+?)(?: \(inline\))?$/.exec(l);
+    expect(m, `pprof -top line: ${l}`).not.toBeNull();
+    if (Number(m![1]) !== 0) out.set(m![2]!, Number(m![1]));
+  }
+  return out;
+}
+
+describe('heap profiles from containerd before and after five container starts', () => {
+  const base = decode('heap-before-load.pb.gz');
+  const now = decode('heap-after-load.pb.gz');
+  it.each(['inuse_space', 'alloc_space'])('%s: the same per-function flat changes as go tool pprof -diff_base', (type) => {
+    const expected = pprofTopFlat(`heap-diff-${type}.pprof-top.txt`);
+    expect(expected.size).toBeGreaterThan(0);
+    const got = flatDiff(base, now, type);
+    expect(new Map(got.map((d) => [d.func, d.delta]))).toEqual(expected);
+    // Each row's sides are the two profiles' own flat values.
+    const flat = (p: typeof base) => new Map(functionTotals(p, sampleIndex(p, type)).map((t) => [t.func, t.flat]));
+    const [fb, fn] = [flat(base), flat(now)];
+    for (const d of got) expect([d.base, d.now, d.delta]).toEqual([fb.get(d.func) ?? 0, fn.get(d.func) ?? 0, d.now - d.base]);
+    // Largest change first.
+    const sizes = got.map((d) => Math.abs(d.delta));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+  });
+});
+
 describe('corrupt input', () => {
   it('is an error result, not an exception', () => {
     const bad = decodePprof(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]));

@@ -85,14 +85,17 @@ describe('target predicates in programs', () => {
   it('every bpftrace probe carries the targets only as positional parameters', () => {
     const evil = 'x") } BEGIN { system("id'; // never reaches a plan: commSchema refuses it; here the plan itself is checked
     const c: ProbeContext = { ...ctx(features()), selection: { pids: [], comms: [evil], containers: [], defaultTargets: false }, targets: [] };
-    for (const p of Object.values(PROBES)) {
-      let plan: TracerPlan;
-      try {
-        plan = p.plan(c, p.params.parse({}));
-      } catch {
-        continue; // pid-list backends refuse a selection with no running process
-      }
-      if (plan.backend !== 'bpftrace') continue;
+    // A probe's first backend is its default: the bpftrace ones plan; the others (perf, strace)
+    // take a pid list, and with no running process selected they refuse, with that reason.
+    const probes = Object.values(PROBES);
+    const bpf = probes.filter((p) => p.backends[0] === 'bpftrace');
+    const pidList = probes.filter((p) => p.backends[0] !== 'bpftrace');
+    expect(bpf.length).toBeGreaterThan(3);
+    expect(pidList.length).toBeGreaterThan(0);
+    for (const p of pidList) expect(() => p.plan(c, p.params.parse({})), p.name).toThrow(/no running process matches the targets/);
+    for (const p of bpf) {
+      const plan = p.plan(c, p.params.parse({}));
+      expect(plan.backend, p.name).toBe('bpftrace');
       const program = plan.argv[plan.argv.indexOf('-e') + 1]!;
       expect(program, p.name).not.toContain('system(');
       expect(plan.argv.at(-1), p.name).toBe(evil);
