@@ -69,7 +69,7 @@ function between(q: ProcSample, p: ProcSample): Omit<ProcDelta, 'pid' | 'comm' |
     const o = before.get(r[0]);
     const dv = o ? r[1] - o[1] : r[1];
     const dn = o ? r[2] - o[2] : r[2];
-    const dm = o && o[3] !== null && r[3] !== null ? r[3] - o[3] : (r[3] ?? 0);
+    const dm = o ? (o[3] !== null && r[3] !== null ? r[3] - o[3] : 0) : (r[3] ?? 0);
     // A thread not there before started since (its counts are all new); a count that went down is
     // a new thread with a reused tid.
     if (o && (dv < 0 || dn < 0 || dm < 0)) (cs += r[1] + r[2]), (migr += r[3] ?? 0);
@@ -195,10 +195,9 @@ class SchedSource implements LiveSource {
     this.legacy?.runEnded(run, t);
   }
 
-  reset(t: number): void {
+  reset(): void {
     this.polls.reset();
     this.legacy?.reset();
-    void t;
   }
 
   output(t: number): SourceOutput {
@@ -217,7 +216,7 @@ export const schedSource: LiveSourceDef = {
   create: () => new SchedSource(),
   poll: {
     everyMs: 1000,
-    // The feed passes its latest discovery; until every caller does, discover here.
+    // The feed passes its latest discovery (a caller that does not yet: discovered here).
     async fetch(host) {
       reader ??= new ProcCounterReader();
       return reader.line(counterTargets(host ?? discover())) + '\n';
