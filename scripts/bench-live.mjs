@@ -11,8 +11,9 @@
 //   children CPU  utime+stime of every live descendant (tracers) plus cutime+cstime (the ones
 //                 that exited and were reaped, e.g. restarted tracers)
 //   RSS, threads  of ctrscope's process (max over the block); tree RSS adds its live tracers
-// Frame time: ctrscope reports the time of each frame it draws in its recording's 'self' lines
-// when CTRSCOPE_FRAME_STATS=1; the bench reads the median and p99 from there.
+// Frame time: ctrscope writes its 'self' entries (its cost and the time of each frame it drew)
+// to CTRSCOPE_STATS_FILE each second; the bench reads the median and p99 from there. ctrscope
+// runs as a person runs it otherwise: no --record.
 //
 // Usage (root, after scripts/setup.sh):  npm run bench:live
 //        ROUNDS=3 BLOCK_S=20 SETTLE_S=6 MODE=tty|plain npm run bench:live
@@ -128,9 +129,9 @@ const pct = (a, q) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function startCtrscope(recordDir) {
-  const args = [CLI, '--record', recordDir];
-  const env = { ...process.env, CTRSCOPE_FRAME_STATS: '1' };
+function startCtrscope(dir) {
+  const args = [CLI];
+  const env = { ...process.env, CTRSCOPE_STATS_FILE: join(dir, 'stats.ndjson') };
   delete env.CI;
   if (MODE === 'plain') {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -146,19 +147,21 @@ function startCtrscope(recordDir) {
   return { pid: p.pid, stop: async () => (p.write('q'), exited) };
 }
 
-/** Frame times (ms) that ctrscope wrote into its recording's self lines. */
-function frameTimes(recordDir) {
-  const out = [];
+/** Frame times (ms) and the cost ctrscope reported in its header, from its stats file. */
+function ownReport(dir, fromMs) {
+  const frames = [];
+  const reported = [];
   try {
-    for (const l of readFileSync(join(recordDir, 'session.ndjson'), 'utf8').split('\n')) {
+    for (const l of readFileSync(join(dir, 'stats.ndjson'), 'utf8').split('\n')) {
       if (!l.includes('"type":"self"')) continue;
       const e = JSON.parse(l);
-      if (Array.isArray(e.framesMs)) out.push(...e.framesMs);
+      if (Array.isArray(e.framesMs)) frames.push(...e.framesMs);
+      if (e.t >= fromMs) reported.push(e.cpuPct + e.tracersCpuPct);
     }
   } catch {
-    // No recording: no frame figures.
+    // No stats file: no figures.
   }
-  return out;
+  return { frames, reportedPct: reported.length ? reported.reduce((a, b) => a + b, 0) / reported.length : NaN };
 }
 
 const rows = [];
@@ -187,7 +190,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   const c1 = treeCost(app.pid);
   const wall = (performance.now() - t0) / 1000;
   await app.stop();
-  frames.push(...frameTimes(dir));
+  const own = ownReport(dir, (SETTLE_S + 3) * 1000);
+  frames.push(...own.frames);
   rmSync(dir, { recursive: true, force: true });
   const after = block();
   const around = (median(before) + median(after)) / 2;
@@ -203,6 +207,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     treeRssMiB: maxTree / 2 ** 20,
     threads: maxThreads,
     tracers: maxProcs,
+    reportedPct: own.reportedPct,
   };
   rows.push(row);
   process.stderr.write(`round ${round}: kept ${(row.kept * 100).toFixed(1)}%  own ${row.ownPct.toFixed(1)}%  children ${row.childPct.toFixed(1)}%  rss ${row.rssMiB.toFixed(0)} MiB  (${row.starts} starts, ${row.tracedMs.toFixed(1)} ms vs ${row.untracedMs.toFixed(1)} ms)\n`);
@@ -218,6 +223,7 @@ console.log(`| starts kept (traced / untraced around it) | ${f1(med('kept') * 10
 console.log(`| ctrscope's own CPU, % of one core | ${f1(med('ownPct'))} (${f1(lo('ownPct'))}-${f1(hi('ownPct'))}) |`);
 console.log(`| its tracers' CPU (live + reaped), % of one core | ${f1(med('childPct'))} (${f1(lo('childPct'))}-${f1(hi('childPct'))}) |`);
 console.log(`| whole cost, % of one core | ${f1(median(rows.map((r) => r.ownPct + r.childPct)))} |`);
+console.log(`| the same as ctrscope's header said it (mean of its 3 s figures) | ${f1(med('reportedPct'))} |`);
 console.log(`| RSS of ctrscope, MiB (max) | ${f1(med('rssMiB'))} (${f1(lo('rssMiB'))}-${f1(hi('rssMiB'))}) |`);
 console.log(`| RSS with its tracers, MiB (max) | ${f1(med('treeRssMiB'))} |`);
 console.log(`| threads of ctrscope (max) | ${med('threads')} |`);

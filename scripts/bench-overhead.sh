@@ -11,6 +11,10 @@
 # rounds, with the lowest and highest round beside it.
 # Usage: sudo npm run bench:overhead            (root; containerd running; test image imported)
 #        STARTS=20 ROUNDS=7 PROBES="syscall-count sched" bash scripts/bench-overhead.sh
+#        PROBES= BT="probes/live-kernel.bt probes/live-stacks.bt" bash scripts/bench-overhead.sh
+#          BT: bpftrace programs run as they are on the default targets (containerd and every
+#          shim, by comm), e.g. the live view's own programs or a variant being tried
+#        NO_STRACE=1 leaves out the strace -f case
 # About ROUNDS x (4 s + 2 x STARTS x 0.1 s) per traced case (7 rounds of 8 cases: about 10
 # minutes). Every container it makes is removed.
 set -uo pipefail
@@ -19,7 +23,8 @@ STARTS=${STARTS:-20}
 ROUNDS=${ROUNDS:-7}
 NS=${CTRSCOPE_NAMESPACE:-ctrscope}
 IMAGE=${CTRSCOPE_IMAGE:-docker.io/library/busybox:latest}
-PROBES=${PROBES:-syscall-count vfs-latency file-opens process-exec sched cpu-profile off-cpu}
+PROBES=${PROBES-syscall-count vfs-latency file-opens process-exec sched cpu-profile off-cpu}
+BT=${BT:-}
 CLI="$root/dist/src/cli.js"
 prefix="ctrscope-bench-$$"
 bg=""
@@ -82,8 +87,14 @@ for _round in $(seq "$ROUNDS"); do
     traced "$p" 4 node "$CLI" --probe "$p" --duration 10m
     record untraced "$(starts)"
   done
-  traced "strace -f" 1 strace -f -qq -o /dev/null -p "$cd_pid"
-  record untraced "$(starts)"
+  for f in $BT; do
+    traced "$(basename "$f")" 4 env BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384 bpftrace -f json "$f" "$cd_pid" containerd-shim
+    record untraced "$(starts)"
+  done
+  if [ -z "${NO_STRACE:-}" ]; then
+    traced "strace -f" 1 strace -f -qq -o /dev/null -p "$cd_pid"
+    record untraced "$(starts)"
+  fi
 done
 
 # Each traced block against the mean of the untraced medians just before and after it; per case,
@@ -95,7 +106,9 @@ for i in "${!names[@]}"; do
   ratios+="${names[$i]}|${times[$i]}|$around|$(awk -v t="${times[$i]}" -v u="$around" 'BEGIN { printf "%.1f", 100 * u / t }')"$'\n'
 done
 printf '\n| tracing attached | median start | untraced around it | rate kept (median of %s) | lowest, highest |\n| --- | ---: | ---: | ---: | ---: |\n' "$ROUNDS"
-for p in $PROBES "strace -f"; do
+cases="$PROBES"
+for f in $BT; do cases+=" $(basename "$f")"; done
+for p in $cases "strace -f"; do
   grep "^$p|" <<< "$ratios" | sort -t'|' -k4 -n | awk -F'|' -v name="$p" '{ r[NR] = $0; k[NR] = $4 } END {
     if (NR == 0) exit
     split(r[int((NR + 1) / 2)], m, /\|/)

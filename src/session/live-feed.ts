@@ -53,8 +53,9 @@ class SourceRunner {
     const d = this.def;
     const base = { id: d.id, probe: d.probe, panels: d.panels };
     if (d.poll) {
-      this.engine.setStatus(d.id, { backend: 'metrics' });
-      return { ...base, state: 'starting', backend: 'metrics' };
+      const backend = d.poll.backend ?? 'metrics';
+      this.engine.setStatus(d.id, { backend });
+      return { ...base, state: 'starting', backend };
     }
     const fail = (state: 'missing' | 'failed', message: string): RecordedSource => {
       this.engine.setStatus(d.id, { state, message });

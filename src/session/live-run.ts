@@ -17,7 +17,7 @@ import { LiveFeed } from './live-feed.js';
 import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
 import { LIVE_SOURCES } from './live-sources/index.js';
 import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
-import { Recorder } from './record.js';
+import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
 
@@ -44,6 +44,8 @@ export async function runLive(o: LiveOptions): Promise<number> {
   clearTheWay(targets.map((t) => t.pid), say);
   await ensureTracefs(say);
   const sink: RecordSink = o.record ? new Recorder(o.record) : nullSink;
+  // CTRSCOPE_STATS_FILE: the 'self' entries alone (own cost, frame times), for npm run bench:live.
+  const stats = process.env.CTRSCOPE_STATS_FILE ? statsFile(process.env.CTRSCOPE_STATS_FILE) : null;
   const version = await containerdVersion(host.containerd[0]?.pid);
 
   const t0 = Date.now();
@@ -75,6 +77,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
       ui?.dispatch({ type: 'key', key: 'q' });
       await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
       sink.close();
+      stats?.close();
       ui?.close();
       // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
       // otherwise re-raise it and end the process before the containers are removed).
@@ -134,8 +137,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
     }
     const self = cpu.sample(feed.pids());
     engine.setSelf(self);
-    const framesMs: number[] | undefined = (ui as { frameTimes?: () => number[] } | null)?.frameTimes?.();
-    sink.write({ t, type: 'self', ...self, ...(framesMs?.length && { framesMs: framesMs.map((x) => Math.round(x * 100) / 100) }) });
+    const framesMs = ui?.frameTimes().map((x) => Math.round(x * 100) / 100);
+    const selfEntry = { t, type: 'self' as const, ...self, ...(framesMs?.length && { framesMs }) };
+    sink.write(selfEntry);
+    stats?.write(selfEntry);
     if (load) {
       const d = load.stats;
       engine.setSession({ demo: d });

@@ -56,9 +56,9 @@ export interface CounterLine {
 
 export interface SchedView {
   counters: CounterLine[];
-  /** How many processes the counts cover (perf stat runs one per process). */
+  /** How many processes the counts cover (older recordings: one perf stat per process). */
   processes: number;
-  /** No perf stat reports any more: these are the last figures. */
+  /** The counters are no longer read (session stopping, replay over): these are the last figures. */
   stale?: boolean;
 }
 

@@ -49,3 +49,33 @@ export class Recorder implements RecordSink {
     closeSync(fd);
   }
 }
+
+/**
+ * A file that gets one JSON line per entry written to it (CTRSCOPE_STATS_FILE: the live view's
+ * own cost and frame times each second, read by npm run bench:live). A file that cannot be
+ * written is left alone: the live view runs without it.
+ */
+export function statsFile(path: string): RecordSink {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  } catch {
+    // Diagnostics only: no file, no stats.
+  }
+  return {
+    write(e) {
+      if (fd === null) return;
+      try {
+        writeSync(fd, JSON.stringify(e) + '\n');
+      } catch {
+        // A full disk: stop writing stats, the live view goes on.
+        closeSync(fd);
+        fd = null;
+      }
+    },
+    close() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
+}

@@ -216,6 +216,7 @@ export const schedSource: LiveSourceDef = {
   create: () => new SchedSource(),
   poll: {
     everyMs: 1000,
+    backend: 'procfs',
     // The feed passes its latest discovery (a caller that does not yet: discovered here).
     async fetch(host) {
       reader ??= new ProcCounterReader();

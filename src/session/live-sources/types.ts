@@ -74,5 +74,10 @@ export interface LiveSourceDef {
    */
   targetsChanged?(line: string): boolean;
   /** Not a tracer: fetch a text every everyMs; each answer is one run. */
-  poll?: { everyMs: number; fetch(host: HostTargets): Promise<string> };
+  poll?: {
+    everyMs: number;
+    fetch(host: HostTargets): Promise<string>;
+    /** What the status bar names as its backend (default "metrics"). */
+    backend?: string;
+  };
 }

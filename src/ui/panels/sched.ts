@@ -19,6 +19,6 @@ export function schedLines(s: UiState, width: number): Line[] {
 export function schedTitle(s: UiState): string {
   const v = s.shown?.sched;
   if (!v) return '';
-  if (v.stale) return 'last figures: no perf stat is running';
-  return `perf stat on ${v.processes} process${v.processes === 1 ? '' : 'es'} · per second`;
+  if (v.stale) return 'last figures: the counters are no longer read';
+  return `/proc on ${v.processes} process${v.processes === 1 ? '' : 'es'} · per second`;
 }
