@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startCli, startLoad, tracersOf, type CliResult } from './cli.js';
 import { containerdPid } from './prereq.js';
+import { bpftraceAttached } from './attach.js';
 
 export interface RefCount {
   attached: Promise<void>;
@@ -18,16 +19,23 @@ export function refCount(program: string): RefCount {
   const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'bpftrace', '-f', 'json', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let seenAttaching = false;
   let attachedAt = 0;
   let stoppedAt = 0;
   child.stderr.on('data', (c) => (err += c));
   const attached = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c) => {
       out += c;
-      if (!attachedAt && out.includes('attached_probes')) {
-        attachedAt = Date.now();
-        // bpftrace prints attached_probes before attaching: give it a moment to finish.
-        setTimeout(resolve, 300);
+      if (!seenAttaching && out.includes('attached_probes')) {
+        seenAttaching = true;
+        // bpftrace prints attached_probes before it attaches them: the kernel says when it has.
+        const poll = setInterval(() => {
+          if (!bpftraceAttached(child.pid!)) return;
+          clearInterval(poll);
+          attachedAt = Date.now();
+          resolve();
+        }, 10);
+        child.once('close', () => clearInterval(poll));
       }
     });
     child.on('close', () => reject(new Error(`reference bpftrace exited: ${err.slice(-300)}`)));

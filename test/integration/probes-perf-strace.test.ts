@@ -9,6 +9,7 @@ import { missing } from '../helpers/prereq.js';
 import { burstHelper } from '../helpers/burst.js';
 import { REPO, startCli, tracersOf } from '../helpers/cli.js';
 import { tracedThreadCount, waitFor } from '../helpers/host.js';
+import { waitAttached } from '../helpers/attach.js';
 import { refCount, relDiff, runProbe, underLoad } from '../helpers/probe-run.js';
 
 const skip = missing('root', 'bpftrace', 'perf', 'strace', 'containerd', 'tracefs', 'image');
@@ -43,9 +44,8 @@ describe.skipIf(skip)('sched and the strace probes', () => {
     const h = burstHelper(n);
     await h.ready;
     const run = startCli(['--probe', 'sched', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
-    // perf counts from when it runs: wait for it, then a little.
-    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 700));
+    // perf counts from when its counters are open: wait for them.
+    await waitAttached(run.child.pid!);
     await h.burst();
     const res = await run.done;
     h.child.kill();

@@ -9,6 +9,7 @@ import { startCli, startLoad, tracersOf } from '../helpers/cli.js';
 import { refCount } from '../helpers/probe-run.js';
 import { burstHelper, scriptHelper } from '../helpers/burst.js';
 import { waitFor } from '../helpers/host.js';
+import { waitAttached } from '../helpers/attach.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 // The exact-count cases drive a python helper (test/bin/): a missing python3 skips with a reason, or fails under CI.
@@ -42,8 +43,8 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     const ref = independentCount(cpid);
     await ref.attached;
     const run = startCli(['--probe', 'syscall-count', '--duration', '4s', '--json']);
-    // While it runs, its bpftrace carries our session mark.
-    await new Promise((r) => setTimeout(r, 2500));
+    // While it runs, its bpftrace carries our session mark (looked for once it has attached).
+    await waitAttached(run.child.pid!);
     const live = tracersOf(run.child.pid!);
     expect(live.length).toBeGreaterThan(0);
     const res = await run.done;
@@ -111,8 +112,7 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     const h = burstHelper(n);
     await h.ready;
     const run = startCli(['--probe', 'syscall-count', '--duration', '5s', '--pid', String(h.child.pid), '--json']);
-    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitAttached(run.child.pid!);
     // Three bursts 0.7 s apart: the counts come in more than one print of the maps.
     for (let i = 0; i < 3; i++) {
       await h.burst();
@@ -130,8 +130,7 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     const h = scriptHelper('slow-munmap.py');
     await h.ready;
     const run = startCli(['--probe', 'syscall-count', '--duration', '3s', '--pid', String(h.child.pid), '--json']);
-    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitAttached(run.child.pid!);
     await h.burst();
     const res = await run.done;
     h.child.kill();

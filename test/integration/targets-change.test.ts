@@ -12,6 +12,7 @@ import { missing } from '../helpers/prereq.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
 import { PrivateContainerd } from '../helpers/private-containerd.js';
 import { waitFor } from '../helpers/host.js';
+import { waitAttached } from '../helpers/attach.js';
 import { burstHelper } from '../helpers/burst.js';
 
 /** Pids of the containerds running before the test starts its own. */
@@ -38,8 +39,7 @@ describe.skipIf(skip)('targets that change during a run', () => {
     const first = await cd.start(sortedFirst ? { pidBelow: hostLowest } : {});
     if (sortedFirst) expect(first, 'the private containerd did not get a pid below the host one').toBeLessThan(hostLowest);
     const run = startCli(['--probe', probe, '--duration', '6s', '--json']);
-    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitAttached(run.child.pid!);
     await cd.stop();
     const second = await cd.start();
     expect(second).not.toBe(first);
@@ -63,8 +63,7 @@ describe.skipIf(skip)('targets that change during a run', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ctrscope-restart-')), 'session');
     const run = startCli(['--record', dir]);
     try {
-      expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-      await new Promise((r) => setTimeout(r, 2500));
+      await waitAttached(run.child.pid!);
       await cd.stop();
       const second = await cd.start();
       // Discovery runs each second and a new process is followed once it has lived a second.
@@ -93,8 +92,7 @@ describe.skipIf(skip)('targets that change during a run', () => {
     await victim.ready;
     const pid = victim.child.pid!;
     const run = startCli(['--probe', 'syscall-count', '--duration', '8s', '--json', '--pid', String(pid)]);
-    expect(await waitFor(() => tracersOf(run.child.pid!).length > 0, 10_000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitAttached(run.child.pid!);
     await victim.burst();
     // The counts reach ctrscope with bpftrace's once-a-second print; those of the last second
     // before a --pid target exits are lost (the run ends on the exit without them, a bug of
