@@ -13,41 +13,65 @@ describe('detectFormat on real captures', () => {
   });
 });
 
-// Hand-written samples (marked) in the shapes HOST.md and the parsers' headers show for this host.
-describe('detectFormat on samples of the other tracers', () => {
-  it('bpftrace -f json', () => {
-    expect(detectFormat(['{"type": "attached_probes", "data": {"probes": 4}}', '', '{"type": "hist", "data": {"@ns": []}}'])).toBe('bpftrace-json');
-  });
-  it('perf stat -x,', () => {
-    expect(detectFormat(['68341,,context-switches,2243484890,100.00,30.458,K/sec', '<not supported>,,cache-misses,0,100.00,,'])).toBe('perf-stat');
-    expect(detectFormat(['     1.001185817,535.92,msec,task-clock,535920043,100.00,0.536,CPUs utilized'])).toBe('perf-stat');
-    expect(detectFormat(['containerd-3026,<not counted>,,context-switches,0,100.00,,', 'S0-D0-C0,1,501.36,msec,task-clock,501361320,100.00,1.000,CPUs utilized'])).toBe('perf-stat');
-  });
-  it('perf stat, human format', () => {
-    expect(detectFormat(['', " Performance counter stats for process id '3026':", '', '         90680      context-switches'])).toBe('perf-stat');
-  });
-  it('perf script', () => {
-    expect(
-      detectFormat([
-        'containerd  3038   473.502495:   10101010 cpu-clock:ppp: ',
-        '\tffffffff821f8914 __schedule+0x3d4 ([kernel.kallsyms])',
-        '\t          8d34c0 runtime.epollwait.abi0+0x20 (/usr/bin/containerd)',
-        '',
-      ]),
-    ).toBe('perf-script');
-  });
-  it('strace on stderr: its attach messages first, however many', () => {
-    const attached = Array.from({ length: 200 }, (_, i) => `strace: Process ${1000 + i} attached`);
-    expect(detectFormat([...attached, '[pid  1000] 05:00:00.000001 close(3) = 0 <0.000002>'])).toBe('strace');
-    expect(detectFormat([...attached, '% time     seconds  usecs/call     calls    errors syscall'])).toBe('strace-summary');
-    expect(detectFormat(['strace: Process 3026 attached with 11 threads', 'strace: Process 3026 detached'])).toBe('strace');
-  });
+/** Files of fixtures/DIR whose names match `re`, each a real capture (see fixtures/DIR/README.md). */
+const files = (dir: string, re: RegExp) => readdirSync(ROOT + dir).filter((f) => re.test(f)).map((f) => `${dir}/${f}`);
 
-  it('nothing it knows', () => {
+describe('detectFormat on real captures of the other tracers', () => {
+  const cases: Array<[string, string]> = [
+    ...files('bpftrace', /\.json$/).map((f): [string, string] => [f, 'bpftrace-json']),
+    ...files('probes', /\.jsonl\.gz$/).map((f): [string, string] => [f, 'bpftrace-json']),
+    ...files('perf-stat', /^(csv|human).*\.txt$/)
+      .filter((f) => f !== 'perf-stat/human-interval.txt')
+      .map((f): [string, string] => [f, 'perf-stat']),
+    ...files('host', /^perf-stat-.*\.txt$/).map((f): [string, string] => [f, 'perf-stat']),
+    ['perf-script/containerd-cpu.perf-script.txt', 'perf-script'],
+  ];
+  it('has captures of every format', () => {
+    expect(new Set(cases.map(([, want]) => want))).toEqual(new Set(['bpftrace-json', 'perf-stat', 'perf-script']));
+    expect(cases.length).toBeGreaterThan(25);
+  });
+  it.each(cases)('%s is %s', (f, want) => {
+    expect(detectFormat(head(ROOT + f))).toBe(want);
+  });
+  // Known bug (parsers/detect.ts, not this suite's to mend): `perf stat -I 1000` in the human
+  // format starts "#           time             counts unit events", which nothing recognises.
+  it.fails('perf-stat/human-interval.txt is perf-stat (known to fail: the human interval header is not recognised)', () => {
+    expect(detectFormat(head(ROOT + 'perf-stat/human-interval.txt'))).toBe('perf-stat');
+  });
+});
+
+describe('detectFormat: strace on stderr, its attach messages first, however many', () => {
+  // strace -f -p on stderr prints "strace: Process N attached" lines before (and among) the calls.
+  const lines = (f: string) => fixtureBytes(ROOT + 'strace/' + f).toString('utf8').split('\n');
+  const stderr = lines('containerd-stderr-tt-T-C-w.txt.gz');
+  const attached = stderr.filter((l) => /^strace: Process \d+ attached/.test(l));
+  const calls = stderr.filter((l) => l.startsWith('[pid '));
+  it('reads past more attach lines than it samples', () => {
+    expect(attached.length).toBeGreaterThan(10);
+    const many = Array.from({ length: DETECT_LINES + 50 }, (_, i) => attached[i % attached.length]!);
+    expect(detectFormat([...many, ...calls.slice(0, 5)])).toBe('strace');
+    expect(detectFormat([...many, ...lines('containerd-c.txt.gz').slice(0, 10)])).toBe('strace-summary');
+    expect(detectFormat(attached)).toBe('strace');
+  });
+});
+
+describe('detectFormat on text that is none of them', () => {
+  const others = [
+    ...['strace', 'perf-stat', 'perf-script', 'bpftrace', 'probes', 'containerd', 'host'].map((d) => `${d}/README.md`),
+    'containerd/events.txt',
+    'containerd/goroutine-debug1.txt',
+    'containerd/metrics-after.txt.gz',
+    'containerd/heap-diff-alloc_space.pprof-top.txt',
+    'host/bpftrace-info.txt',
+    'host/mounts.txt',
+    ...files('perf-script', /collapsed/),
+  ];
+  it.each(others)('%s is nothing it knows', (f) => {
+    expect(detectFormat(head(ROOT + f))).toBeNull();
+  });
+  it('empty and blank input, and binary (a gzipped pprof profile as it comes off the socket)', () => {
     expect(detectFormat([])).toBeNull();
     expect(detectFormat(['', '   '])).toBeNull();
-    expect(detectFormat(['hello world', 'this is a README'])).toBeNull();
-    expect(detectFormat(['{"not": "bpftrace"}'])).toBeNull();
-    expect(detectFormat(['\u0000\u0001\u0002PERFILE2'])).toBeNull();
+    expect(detectFormat(head(ROOT + 'containerd/heap.pb.gz'))).toBeNull();
   });
 });

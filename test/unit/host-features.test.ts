@@ -1,50 +1,67 @@
 /** Pure readers behind doctor and the attach ladders: what files and tool output say. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hasHardwarePmu, hwCountedFromPerf, kernelHasSymbol, kfuncFromInfo, lockdownMode } from '../../src/host/features.js';
 import { cgroup2Mount, cgroupPath } from '../../src/host/cgroup.js';
 import { elfType } from '../../src/host/elf.js';
 
+const HOST = new URL('../../fixtures/host/', import.meta.url).pathname;
+/** A real read of the development host (fixtures/host/README.md says how each was taken). */
+const fix = (f: string) => readFileSync(HOST + f, 'utf8');
+
 describe('kernel feature readers', () => {
   it('reads kfunc support from bpftrace --info, old and new wording', () => {
-    // Lines as bpftrace 0.17 prints them under "Probe types" (this host), and 0.20's wording.
-    expect(kfuncFromInfo('Probe types\n  kprobe: yes\n  tracepoint: yes\n  perf_event: yes\n  kfunc: no\n')).toBe(false);
+    // bpftrace 0.17 on this host: "kfunc: no" under "Probe types".
+    const info = fix('bpftrace-info.txt');
+    expect(info).toMatch(/^Probe types$/m);
+    expect(kfuncFromInfo(info)).toBe(/^\s+kfunc: yes$/m.test(info));
+    expect(kfuncFromInfo(info)).toBe(false);
+    // Hand-written (no bpftrace 0.20 here): its wording for the same line.
     expect(kfuncFromInfo('  fentry: yes\n')).toBe(true);
-    expect(kfuncFromInfo('nothing here')).toBeNull();
+    expect(kfuncFromInfo(fix('mounts.txt'))).toBeNull();
   });
-  it('tells <not supported> from a counted hardware event', () => {
-    expect(hwCountedFromPerf('<not supported>,,cycles,0,100.00,,\n')).toBe(false);
-    expect(hwCountedFromPerf('1234567,,cycles,2000,100.00,,\n')).toBe(true);
+  it('tells <not supported> from a counted event', () => {
+    expect(hwCountedFromPerf(fix('perf-stat-cycles.txt'))).toBe(false);
+    expect(hwCountedFromPerf(fix('perf-stat-page-faults.txt'))).toBe(true);
     expect(hwCountedFromPerf('')).toBeNull();
   });
   it('knows a hardware PMU by its device name', () => {
-    // /sys/bus/event_source/devices on this VM.
-    expect(hasHardwarePmu(['breakpoint', 'msr', 'software', 'tracepoint', 'uprobe'])).toBe(false);
-    expect(hasHardwarePmu(['cpu', 'kprobe', 'software'])).toBe(true);
+    // This VM's /sys/bus/event_source/devices: no PMU.
+    const devices = fix('event-source-devices.txt').trim().split('\n');
+    expect(devices).toContain('software');
+    expect(hasHardwarePmu(devices)).toBe(false);
+    // Hand-written: the names x86 and arm64 hosts with a PMU have.
+    expect(hasHardwarePmu([...devices, 'cpu'])).toBe(true);
     expect(hasHardwarePmu(['armv8_pmuv3_0'])).toBe(true);
   });
   it('reads the lockdown mode in brackets', () => {
+    // Hand-written: this host has no /sys/kernel/security/lockdown (the reader then gets null).
     expect(lockdownMode('none [integrity] confidentiality\n')).toBe('integrity');
     expect(lockdownMode('[none] integrity confidentiality\n')).toBe('none');
     expect(lockdownMode(null)).toBeNull();
   });
   it('finds a text symbol in kallsyms, not a prefix of another', () => {
-    const ks = 'ffffffff81234560 T vfs_readv\nffffffff81234000 T vfs_read\nffffffff81235000 t vfs_writev\n';
-    expect(kernelHasSymbol('vfs_read', ks)).toBe(true);
-    expect(kernelHasSymbol('vfs_write', ks)).toBe(false);
+    const ks = fix('kallsyms-vfs.txt');
+    for (const name of ['vfs_read', 'vfs_readv', 'vfs_write', 'vfs_writev']) expect(kernelHasSymbol(name, ks), name).toBe(true);
+    // Prefixes of symbols that are there, and no symbol themselves.
+    expect(kernelHasSymbol('vfs_rea', ks)).toBe(false);
+    expect(kernelHasSymbol('vfs_writ', ks)).toBe(false);
   });
 });
 
 describe('cgroup readers', () => {
   // /proc/PID/cgroup of a container started by ctr on this hybrid (v1 + v2) host.
-  const file = '9:name=systemd:/ctrscope/probe-t1\n8:pids:/ctrscope/probe-t1\n4:memory:/ctrscope/probe-t1\n0::/ctrscope/probe-t1\n';
+  const file = fix('container-cgroup.txt');
   it('finds the v2 path and a v1 controller path', () => {
-    expect(cgroupPath(file)).toBe('/ctrscope/probe-t1');
-    expect(cgroupPath(file, 'pids')).toBe('/ctrscope/probe-t1');
-    expect(cgroupPath('8:pids:/\n', 'memory')).toBeNull();
+    expect(cgroupPath(file)).toBe('/ctrscope/ctrscope-fixture-cg');
+    expect(cgroupPath(file, 'pids')).toBe('/ctrscope/ctrscope-fixture-cg');
+    expect(cgroupPath(file, 'memory')).toBe('/ctrscope/ctrscope-fixture-cg');
+    expect(cgroupPath(file, 'nosuchcontroller')).toBeNull();
   });
   it('finds the cgroup2 mount', () => {
-    expect(cgroup2Mount('cgroup /sys/fs/cgroup/pids cgroup rw 0 0\ncgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n')).toBe('/sys/fs/cgroup/unified');
-    expect(cgroup2Mount('proc /proc proc rw 0 0\n')).toBeNull();
+    expect(cgroup2Mount(fix('mounts.txt'))).toBe('/sys/fs/cgroup/unified');
+    // The same mounts without the cgroup2 line.
+    expect(cgroup2Mount(fix('mounts.txt').split('\n').filter((l) => !l.startsWith('cgroup2 ')).join('\n'))).toBeNull();
   });
 });
 
