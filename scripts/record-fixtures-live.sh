@@ -4,11 +4,14 @@
 # Usage: sudo scripts/record-fixtures-live.sh [SECONDS]   (default 7; needs root, bpftrace, a
 #        running containerd with the test image: scripts/setup.sh; builds dist/ first)
 # The session runs with stdout not a terminal (plain snapshots, discarded) and ends with SIGINT,
-# the way Ctrl-C ends it. containerd's metrics answers are about 700 KB each: only the first one
-# are kept (their "run", "stdout" and "end" lines), so the fixture stays small.
+# the way Ctrl-C ends it. containerd's metrics answers are about 250 KB each (cut to the families
+# the panel reads): only the first two are kept (their "run", "stdout" and "end" lines), so the
+# fixture stays small while the panel still has a window to show.
+# fixtures/live/per-probe/ is an older recording (one tracer per probe, rotated; perf stat per
+# process), kept as it was made: replays of such recordings must go on working.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-secs=${1:-7}
+secs=${1:-12}
 out=$root/fixtures/live/demo
 cd "$root"
 npx tsc -p tsconfig.json
@@ -24,7 +27,7 @@ const file = process.argv[1];
 const keep = fs.readFileSync(file, "utf8").split("\n").filter((l) => {
   if (!l) return false;
   const e = JSON.parse(l);
-  return !(e.source === "containerd-metrics" && (e.run ?? 0) > 0);
+  return !(e.source === "containerd-metrics" && (e.run ?? 0) > 1);
 });
 fs.writeFileSync(file, keep.join("\n") + "\n");
 ' "$out/session.ndjson"

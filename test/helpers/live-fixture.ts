@@ -1,12 +1,16 @@
 /** Plays the recorded live session in fixtures/live/ through the real engine, on a virtual clock. */
 import { fileURLToPath } from 'node:url';
+// (Two recordings: see fixtures/live/README.md.)
 import type { LiveSnapshot } from '../../src/session/live-types.js';
 import { readRecording, ReplayFeed, type Recording } from '../../src/session/replay.js';
 
+/** A session recorded with today's sources (one kernel program, one stacks program, /proc counters). */
 export const LIVE_FIXTURE = fileURLToPath(new URL('../../fixtures/live/demo', import.meta.url));
+/** An older session: one tracer per probe (rotated), perf stat per process. Replays must still read it. */
+export const PER_PROBE_FIXTURE = fileURLToPath(new URL('../../fixtures/live/per-probe', import.meta.url));
 
-export function liveRecording(): Recording {
-  return readRecording(LIVE_FIXTURE);
+export function liveRecording(dir = LIVE_FIXTURE): Recording {
+  return readRecording(dir);
 }
 
 /** Snapshots every `stepMs` of recorded time, to the end of the recording. */

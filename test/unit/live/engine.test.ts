@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { syscallNamer } from '../../../src/host/syscalls.js';
 import type { RecordEntry } from '../../../src/session/record-format.js';
 import { ReplayFeed } from '../../../src/session/replay.js';
-import { liveRecording, replaySnapshots, withoutSource } from '../../helpers/live-fixture.js';
+import { liveRecording, replaySnapshots, withoutSource, PER_PROBE_FIXTURE } from '../../helpers/live-fixture.js';
 
 type Stdout = Extract<RecordEntry, { type: 'stdout' }>;
 
@@ -30,7 +30,7 @@ function prints(entries: RecordEntry[]) {
 }
 
 describe('live engine on fixtures/live/demo', () => {
-  const rec = liveRecording();
+  const rec = liveRecording(PER_PROBE_FIXTURE);
 
   it('reports the calls/s the recorded maps give between two prints', () => {
     const ps = prints(rec.entries);
@@ -116,7 +116,7 @@ describe('live engine on fixtures/live/demo', () => {
 
 describe('a rotated tracer (the feed restarts syscall-count every 10 s)', () => {
   it('carries rates and histories on, and ignores what the old run prints after the new one started', () => {
-    const rec = liveRecording();
+    const rec = liveRecording(PER_PROBE_FIXTURE);
     const out = rec.entries.filter((e): e is Extract<RecordEntry, { type: 'stdout' }> => e.type === 'stdout' && e.source === 'syscalls');
     const span = out.at(-1)!.t + 100;
     // The same capture played twice, the second time as run 1 (hand-made composition of real

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordEntry } from '../../../src/session/record-format.js';
 import { ReplayFeed } from '../../../src/session/replay.js';
-import { liveRecording, replaySnapshots } from '../../helpers/live-fixture.js';
+import { liveRecording, replaySnapshots, PER_PROBE_FIXTURE } from '../../helpers/live-fixture.js';
 
-const rec = liveRecording();
+const rec = liveRecording(PER_PROBE_FIXTURE);
 const snaps = replaySnapshots(rec);
 const last = snaps.at(-1)!;
 
