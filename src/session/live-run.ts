@@ -5,6 +5,7 @@
  * restored, then exit code 0.
  */
 import type { TargetSelection } from '../../probes/types.js';
+import { LIVE_KERNEL_COST } from '../../probes/live.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { DemoLoad } from '../runner/load.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
@@ -53,7 +54,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
-  engine.setSession({ defaultTargets: o.selection.defaultTargets });
+  engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   // Targets come and go: the kernel program says when one execs or exits, and only then (or every
   // RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.

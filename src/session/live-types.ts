@@ -144,6 +144,8 @@ export interface SessionInfo {
   recordingTo?: string;
   replay?: { from: string; speed: number; finished: boolean };
   demo?: { started: number; failed: number; running: number };
+  /** What the kernel side of the tracers is known to cost (the live probes' measured overhead). */
+  kernelCost?: string;
 }
 
 export interface LiveSnapshot {

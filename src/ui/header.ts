@@ -44,11 +44,27 @@ export function headerLines(snap: LiveSnapshot | null, s: UiState): Line[] {
     seg(String(snap.lost), snap.lost ? { color: 'red' } : {}),
     seg(' · dropped '),
     seg(String(snap.droppedLines), snap.droppedLines ? { color: 'red' } : {}),
-    seg(snap.self ? ` · ctrscope CPU ${snap.self.cpuPct.toFixed(1)}% + tracers ${snap.self.tracersCpuPct.toFixed(1)}%` : ''),
+    ...costSegs(snap),
     seg(demo ? ` · demo: ${demo.started} containers started, ${demo.failed} failed, ${demo.running} running` : '', { color: 'cyan' }),
     seg(snap.session.recordingTo ? ` · recording to ${snap.session.recordingTo}` : '', { color: 'magenta' }),
   ];
   return [line1, line2, line3];
+}
+
+/**
+ * What the session costs, all of it: ctrscope's CPU and its tracers' (live ones and those that
+ * exited), their memory, and what the kernel hooks are known to cost (measured by bench:live).
+ */
+function costSegs(snap: LiveSnapshot): Line {
+  const s = snap.self;
+  if (!s) return [];
+  const total = s.cpuPct + s.tracersCpuPct;
+  const mem = s.rssMiB !== undefined ? `, ${s.rssMiB.toFixed(0)}+${(s.tracersRssMiB ?? 0).toFixed(0)} MiB` : '';
+  return [
+    seg(` · cost ${total.toFixed(1)}% CPU`, total > 5 ? { color: 'yellow' } : {}),
+    seg(` (ctrscope ${s.cpuPct.toFixed(1)} + tracers ${s.tracersCpuPct.toFixed(1)})${mem}`),
+    seg(snap.session.kernelCost ? ` · kernel: ${snap.session.kernelCost}` : ''),
+  ];
 }
 
 export const HELP: string[] = [
