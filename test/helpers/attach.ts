@@ -12,15 +12,9 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tracersOf } from './cli.js';
 
-/** Online CPUs, from /sys/devices/system/cpu/online ("0-1", "0,2-3"). */
+/** Online CPUs: /proc/stat has a "cpuN" line for each. */
 export function onlineCpus(): number {
-  return readFileSync('/sys/devices/system/cpu/online', 'utf8')
-    .trim()
-    .split(',')
-    .reduce((n, r) => {
-      const [a, b] = r.split('-').map(Number);
-      return n + (b === undefined ? 1 : b - a! + 1);
-    }, 0);
+  return readFileSync('/proc/stat', 'utf8').match(/^cpu\d+ /gm)?.length ?? 0;
 }
 
 /** How many of pid's fds are perf events and BPF programs (0, 0 once it is gone). */
@@ -61,10 +55,10 @@ export function bpftraceAttached(pid: number): boolean {
 
 /**
  * Waits until a tracer of the ctrscope session `sessionPid` (bpftrace or perf, or only the one
- * named by `only`) is attached, as the kernel shows it; resolves to the time it was seen
- * (Date.now()), or rejects after `ms`.
+ * named by `only`) is attached, as the kernel shows it; resolves to that tracer's pid and the
+ * time it was seen (Date.now()), or rejects after `ms`.
  */
-export async function waitAttached(sessionPid: number, only?: 'bpftrace' | 'perf', ms = 20_000): Promise<number> {
+export async function waitAttached(sessionPid: number, only?: 'bpftrace' | 'perf', ms = 20_000): Promise<{ pid: number; at: number }> {
   const end = Date.now() + ms;
   /** Each perf's count of perf event fds at the last look. */
   const lastPerf = new Map<number, number>();
@@ -72,14 +66,20 @@ export async function waitAttached(sessionPid: number, only?: 'bpftrace' | 'perf
     for (const pid of tracersOf(sessionPid)) {
       const c = comm(pid);
       if (only !== undefined && c !== only) continue;
-      if (c === 'bpftrace' && bpftraceAttached(pid)) return Date.now();
+      if (c === 'bpftrace' && bpftraceAttached(pid)) return { pid, at: Date.now() };
       if (c === 'perf') {
         const n = eventFds(pid).perf;
-        if (n > 0 && n === lastPerf.get(pid)) return Date.now();
+        if (n > 0 && n === lastPerf.get(pid)) return { pid, at: Date.now() };
         lastPerf.set(pid, n);
       }
     }
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`no tracer of session ${sessionPid} attached within ${ms} ms`);
+}
+
+/** Resolves to the time (Date.now()) the attached bpftrace `pid` let go of its probes or exited. */
+export async function waitDetached(pid: number): Promise<number> {
+  while (bpftraceAttached(pid)) await new Promise((r) => setTimeout(r, 10));
+  return Date.now();
 }

@@ -10,6 +10,8 @@ import { bpftraceAttached } from './attach.js';
 
 export interface RefCount {
   attached: Promise<void>;
+  /** Every map the program printed, with when its line arrived (Date.now()). */
+  prints: Array<{ at: number; data: Record<string, any> }>;
   /** Stops the reference (SIGINT: bpftrace prints its maps) and returns them with the seconds attached. */
   stop(): Promise<{ maps: Record<string, any>; seconds: number }>;
 }
@@ -19,6 +21,8 @@ export function refCount(program: string): RefCount {
   const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'bpftrace', '-f', 'json', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
+  let lineStart = 0;
+  const prints: RefCount['prints'] = [];
   let seenAttaching = false;
   let attachedAt = 0;
   let stoppedAt = 0;
@@ -26,6 +30,11 @@ export function refCount(program: string): RefCount {
   const attached = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c) => {
       out += c;
+      for (let nl = out.indexOf('\n', lineStart); nl >= 0; nl = out.indexOf('\n', lineStart)) {
+        const l = out.slice(lineStart, nl);
+        lineStart = nl + 1;
+        if (l.startsWith('{"type": "map"')) prints.push({ at: Date.now(), data: JSON.parse(l).data });
+      }
       if (!seenAttaching && out.includes('attached_probes')) {
         seenAttaching = true;
         // bpftrace prints attached_probes before it attaches them: the kernel says when it has.
@@ -54,6 +63,7 @@ export function refCount(program: string): RefCount {
   );
   return {
     attached,
+    prints,
     stop: () => {
       stoppedAt = Date.now();
       child.kill('SIGINT');
