@@ -1,5 +1,5 @@
 /**
- * The output of probes/native/container-start.bt (bpftrace, text mode): one clock line, then one
+ * The output of probes/container-start.bt (bpftrace, text mode): one clock line, then one
  * line per exec of a process in containerd's family.
  *
  *   Attaching 2 probes...

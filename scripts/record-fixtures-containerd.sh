@@ -30,7 +30,7 @@ curl -sf "$METRICS" | gzip -n9 > "$out/metrics-after.txt.gz"
 
 # Three container starts seen by `ctr events` and container-start.bt; starts.txt: id and ctr's pid.
 ctr events > "$out/events.txt" & events=$!
-bpftrace "$repo/probes/native/container-start.bt" > "$out/execs.txt" 2>/dev/null & bt=$!
+bpftrace "$repo/probes/container-start.bt" > "$out/execs.txt" 2>/dev/null & bt=$!
 for _ in $(seq 1 100); do grep -q '^C ' "$out/execs.txt" 2>/dev/null && break; sleep 0.1; done
 sleep 0.5
 : > "$out/starts.txt"

@@ -7,8 +7,8 @@ import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema }
 import { runOneShot } from '../session/one-shot.js';
 import { probeParams, type ProbeFlags } from '../../probes/params.js';
 import { runLiveCommand } from './live.js';
-import { NATIVE_PROBES, nativeProbeNames } from '../../probes/native/index.js';
-import { runNativeProbe, type NativeFlags } from '../../probes/native/run.js';
+import { NATIVE_PROBES, nativeProbeNames } from '../native/index.js';
+import { runNativeProbe, type NativeFlags } from '../native/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { PROBES } from '../../probes/index.js';
 import type { ProbeContext, SkippedAttach } from '../../probes/types.js';
-import { NATIVE_PROBES } from '../../probes/native/index.js';
+import { NATIVE_PROBES } from '../native/index.js';
 import { detectKernel } from '../host/features.js';
 import { discover } from '../targets/discover.js';
 import { renderTable } from '../output/table.js';

@@ -7,7 +7,7 @@
  */
 import type { GoroutineProfile } from '../../parsers/go-goroutines.js';
 import { foldedStacks, functionTotals, sampleIndex, totalValue } from '../../parsers/pprof.js';
-import { runFor } from '../../probes/native/common.js';
+import { runFor } from '../native/common.js';
 import type { DiagnoseEvidence } from '../aggregate/diagnose.js';
 import { goroutineGrowth, goroutineTotal } from '../aggregate/goroutines.js';
 import { grpcLatencyDiff, hasGrpcHistogram } from '../aggregate/grpc-latency.js';

@@ -1,8 +1,8 @@
 /** Shared by the native probes: the report's common fields, printing, and waiting with Ctrl-C. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProbeReport } from '../types.js';
-import { discover } from '../../src/targets/discover.js';
-import { checkOutputPath, writeFileAtomic } from '../../src/output/write-file.js';
+import type { ProbeReport } from '../../probes/types.js';
+import { discover } from '../targets/discover.js';
+import { checkOutputPath, writeFileAtomic } from '../output/write-file.js';
 
 export const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
 

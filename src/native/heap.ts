@@ -6,13 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { functionTotals, sampleIndex, totalValue, type DecodedProfile } from '../../parsers/pprof.js';
-import { flatDiff } from '../../src/aggregate/profile-diff.js';
-import { decodeProfile, rawProfile } from '../../src/containerd/debug-client.js';
-import { debugSocket } from '../../src/containerd/endpoints.js';
-import { CtrscopeError } from '../../src/errors.js';
-import { writeFileAtomic } from '../../src/output/write-file.js';
-import { fmtInt, renderTable } from '../../src/output/table.js';
-import type { ProbeReport } from '../types.js';
+import { flatDiff } from '../aggregate/profile-diff.js';
+import { decodeProfile, rawProfile } from '../containerd/debug-client.js';
+import { debugSocket } from '../containerd/endpoints.js';
+import { CtrscopeError } from '../errors.js';
+import { writeFileAtomic } from '../output/write-file.js';
+import { fmtInt, renderTable } from '../output/table.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, say } from './common.js';
 import type { NativeProbe } from './types.js';
 

@@ -1,6 +1,6 @@
 /** The container-start table: one row per phase, p50 / p99 / mean, and the total. */
-import type { PhaseStats } from '../../src/aggregate/start-phases.js';
-import { renderTable } from '../../src/output/table.js';
+import type { PhaseStats } from '../aggregate/start-phases.js';
+import { renderTable } from '../output/table.js';
 
 export interface StartView {
   mode: 'count' | 'watch';

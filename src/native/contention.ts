@@ -5,11 +5,11 @@
  * for either, so on a stock containerd this probe says so and names what to use instead.
  */
 import { functionTotals, sampleIndex, totalValue, type DecodedProfile } from '../../parsers/pprof.js';
-import { decodeProfile, mutexSamplingPeriod, rawProfile } from '../../src/containerd/debug-client.js';
-import { debugSocket } from '../../src/containerd/endpoints.js';
-import { CtrscopeError } from '../../src/errors.js';
-import { fmtInt, renderTable } from '../../src/output/table.js';
-import type { ProbeReport } from '../types.js';
+import { decodeProfile, mutexSamplingPeriod, rawProfile } from '../containerd/debug-client.js';
+import { debugSocket } from '../containerd/endpoints.js';
+import { CtrscopeError } from '../errors.js';
+import { fmtInt, renderTable } from '../output/table.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit } from './common.js';
 import type { NativeProbe } from './types.js';
 

@@ -7,13 +7,13 @@
  */
 import { ContainerdEventsParser, type ContainerdEvent } from '../../parsers/containerd-events.js';
 import { ExecTraceParser } from '../../parsers/exec-trace.js';
-import { phaseStats, startPhases, toMonotonic, type StartRequest } from '../../src/aggregate/start-phases.js';
-import { CtrscopeError, usageError } from '../../src/errors.js';
-import { ensureTracefs, requireRoot, requireTool } from '../../src/host/preflight.js';
-import { ctrEvents, ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from '../../src/runner/ctr.js';
-import { Tracer } from '../../src/runner/tracer.js';
-import { btPath } from '../scripts.js';
-import type { ProbeReport } from '../types.js';
+import { phaseStats, startPhases, toMonotonic, type StartRequest } from '../aggregate/start-phases.js';
+import { CtrscopeError, usageError } from '../errors.js';
+import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
+import { ctrEvents, ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from '../runner/ctr.js';
+import { Tracer } from '../runner/tracer.js';
+import { btPath } from '../../probes/scripts.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor, say } from './common.js';
 import { renderStarts } from './container-start-render.js';
 import type { NativeProbe } from './types.js';
@@ -108,7 +108,7 @@ const KEPT_TOPICS = new Set(['/snapshot/prepare', '/containers/create', '/tasks/
 async function startTracing() {
   const exec = new ExecTraceParser();
   const events = new ContainerdEventsParser((e: ContainerdEvent) => KEPT_TOPICS.has(e.topic));
-  const bpf = new Tracer({ label: 'bpftrace', argv: ['bpftrace', btPath('native/container-start')] });
+  const bpf = new Tracer({ label: 'bpftrace', argv: ['bpftrace', btPath('container-start')] });
   const ev = ctrEvents();
   let ready!: () => void;
   const attached = new Promise<void>((r) => (ready = r));

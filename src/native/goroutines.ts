@@ -5,11 +5,11 @@
  * OVERHEAD: one stack walk of every goroutine per read (stop-the-world for well under a ms here).
  */
 import type { GoroutineProfile } from '../../parsers/go-goroutines.js';
-import { goroutineGrowth, goroutineTotal, leakHint, topGroups } from '../../src/aggregate/goroutines.js';
-import { goroutines } from '../../src/containerd/debug-client.js';
-import { debugSocket } from '../../src/containerd/endpoints.js';
-import { fmtInt, renderTable } from '../../src/output/table.js';
-import type { ProbeReport } from '../types.js';
+import { goroutineGrowth, goroutineTotal, leakHint, topGroups } from '../aggregate/goroutines.js';
+import { goroutines } from '../containerd/debug-client.js';
+import { debugSocket } from '../containerd/endpoints.js';
+import { fmtInt, renderTable } from '../output/table.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor } from './common.js';
 import type { NativeProbe } from './types.js';
 

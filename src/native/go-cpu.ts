@@ -6,12 +6,12 @@
  * OVERHEAD: Go's SIGPROF profiler inside containerd for the duration (a few % CPU at most).
  */
 import { foldedStacks, functionTotals, sampleIndex, totalValue, type DecodedProfile } from '../../parsers/pprof.js';
-import { decodeProfile, rawCpuProfile } from '../../src/containerd/debug-client.js';
-import { debugSocket } from '../../src/containerd/endpoints.js';
-import { CtrscopeError } from '../../src/errors.js';
-import { writeFileAtomic } from '../../src/output/write-file.js';
-import { fmtInt, renderTable } from '../../src/output/table.js';
-import type { ProbeReport } from '../types.js';
+import { decodeProfile, rawCpuProfile } from '../containerd/debug-client.js';
+import { debugSocket } from '../containerd/endpoints.js';
+import { CtrscopeError } from '../errors.js';
+import { writeFileAtomic } from '../output/write-file.js';
+import { fmtInt, renderTable } from '../output/table.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, round, say } from './common.js';
 import type { NativeProbe } from './types.js';
 

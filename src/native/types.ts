@@ -2,7 +2,7 @@
  * Probes that read containerd itself (pprof on its debug socket, its metrics, its event stream)
  * instead of starting one tracer and parsing its output. Each runs itself and prints its report.
  */
-import type { Backend } from '../types.js';
+import type { Backend } from '../../probes/types.js';
 
 /** What the command line gave, validated except for the probe-specific flags. */
 export interface NativeOptions {

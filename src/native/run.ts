@@ -1,5 +1,5 @@
 /** The bridge from the root command's options to a native probe. */
-import { parseOption, durationSchema } from '../../src/validate.js';
+import { parseOption, durationSchema } from '../validate.js';
 import type { NativeOptions, NativeProbe } from './types.js';
 
 export interface NativeFlags {

@@ -6,12 +6,12 @@
  * OVERHEAD: two HTTP scrapes (~4,500 lines each on containerd 1.6).
  */
 import type { PromScrape } from '../../parsers/prometheus-text.js';
-import { grpcLatencyDiff, hasGrpcHistogram } from '../../src/aggregate/grpc-latency.js';
-import { cpuPercent, processStats } from '../../src/aggregate/go-process.js';
-import { metricsUrl } from '../../src/containerd/endpoints.js';
-import { scrape } from '../../src/containerd/metrics-client.js';
-import { fmtInt, renderTable } from '../../src/output/table.js';
-import type { ProbeReport } from '../types.js';
+import { grpcLatencyDiff, hasGrpcHistogram } from '../aggregate/grpc-latency.js';
+import { cpuPercent, processStats } from '../aggregate/go-process.js';
+import { metricsUrl } from '../containerd/endpoints.js';
+import { scrape } from '../containerd/metrics-client.js';
+import { fmtInt, renderTable } from '../output/table.js';
+import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor, say } from './common.js';
 import type { NativeProbe } from './types.js';
 
