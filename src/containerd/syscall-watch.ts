@@ -18,8 +18,8 @@ export async function startSyscallWatch(containerd: Target, say: (m: string) => 
   const plan = syscallCount.plan({ host: { containerd: [containerd], shims: [], containers: [] }, selection, targets: [containerd] }, { backend: 'bpftrace' });
   const pt = new ProbeTracer(plan);
   pt.start();
-  const first = await Promise.race([pt.attached().then(() => 'ok' as const), pt.tracer.wait().then(() => 'exited' as const), new Promise<'slow'>((r) => setTimeout(() => r('slow'), 20_000).unref())]);
-  if (first !== 'ok') {
+  // Attached as the kernel shows it (ProbeTracer): the counts the caller reads start with the run.
+  if ((await pt.waitAttached(20_000)) !== 'attached') {
     await pt.stop();
     throw new CtrscopeError('tracer', `bpftrace did not attach to raw_syscalls: ${pt.failure()}`, 'check bpftrace with ctrscope --probe syscall-count');
   }

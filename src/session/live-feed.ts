@@ -3,29 +3,22 @@
  * (falling back down an attach ladder when a rung does not attach), or a poll. No tracer is
  * restarted on a schedule: the live probes print what changed each second, so what a source keeps
  * stays bounded without restarts. Output goes to the engine and the recording, tagged by run.
- * Tracers are started and stopped by src/runner/tracer.ts; this module only decides what runs.
+ * Each tracer is a ProbeTracer (probe-tracer.ts: attach ladder, target-exited, stop); this module
+ * only decides what runs and writes what happens.
  */
 import { PROBES } from '../../probes/index.js';
 import { LIVE_PROBES } from '../../probes/live.js';
 import type { ProbeContext, ProbeDefinition, TracerPlan } from '../../probes/types.js';
 import { which } from '../host/preflight.js';
-import { Tracer } from '../runner/tracer.js';
 import type { HostTargets, Target } from '../targets/discover.js';
 import type { LiveEngine } from './live.js';
 import type { LiveSourceDef } from './live-sources/types.js';
+import { ProbeTracer } from './probe-tracer.js';
 import type { RecordedSource, RecordSink } from './record-format.js';
-
-const NOISE = /RLIMIT_MEMLOCK/;
-
-interface Run {
-  run: number;
-  tracer: Tracer;
-}
 
 /** One source's tracers or polls. */
 class SourceRunner {
-  private readonly runs = new Map<number, Run>();
-  private nextRun = 0;
+  private pt: ProbeTracer | null = null;
   private plan: TracerPlan | null = null;
   private stopping = false;
   private timer?: NodeJS.Timeout;
@@ -82,57 +75,48 @@ class SourceRunner {
     if (this.plan) this.launch(this.plan);
   }
 
-  private launch(plan: TracerPlan): Run {
+  private launch(first: TracerPlan): void {
     const id = this.def.id;
-    const run = this.nextRun++;
-    const tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.def.env }, graceMs: plan.stopGraceMs });
-    const r: Run = { run, tracer };
-    this.runs.set(run, r);
-    const t0 = this.now();
-    this.sink.write({ t: t0, type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint });
-    this.engine.runStarted(id, run, { pids: plan.pids, attachPoint: plan.attachPoint }, t0);
-    let lines = 0;
-    let dropped = 0;
-    // strace writes its trace on stderr (plan.stream): that is then the stream the source reads.
-    const fromStderr = plan.stream === 'stderr';
     const hint = this.def.targetsChanged;
-    const data = (l: string) => {
-      lines++;
-      this.engine.line(id, l, this.now(), run);
-      if (hint?.(l)) this.onTargetsChanged();
-    };
-    tracer.start({
-      onStdoutChunk: fromStderr ? undefined : (text) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
-      onStdoutLine: fromStderr ? undefined : data,
-      onStderrLine: (l) => {
-        if (fromStderr) {
-          this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: l + '\n' });
-          data(l);
-        } else if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
+    // Reasons on the status line: the last meaningful stderr line.
+    const pt = new ProbeTracer(first, {
+      env: this.def.env,
+      reasonLines: 1,
+      reasonChars: 200,
+      onRun: (plan, run) => {
+        const t0 = this.now();
+        this.sink.write({ t: t0, type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint });
+        this.engine.runStarted(id, run, { pids: plan.pids, attachPoint: plan.attachPoint }, t0);
       },
-      onDropped: (_bytes, n) => {
-        dropped += n;
-        this.engine.setStatus(id, { droppedLines: dropped });
+      // strace writes its trace on stderr (plan.stream): its lines are then the chunks recorded.
+      onChunk: (text, run) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
+      onLine: (l, run) => {
+        this.engine.line(id, l, this.now(), run);
+        if (hint?.(l)) this.onTargetsChanged();
+      },
+      onStderr: (l, run) => {
+        if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
+      },
+      onDropped: (droppedLines) => this.engine.setStatus(id, { droppedLines }),
+      onPid: (pid) => this.engine.setStatus(id, { pid }),
+      onEnd: (_x, run) => {
+        const t = this.now();
+        this.engine.runEnded(id, run, t);
+        this.sink.write({ t, type: 'end', source: id, run });
+      },
+      onFallback: (from, to, why) => {
+        this.plan = to;
+        this.status({ attachPoint: to.attachPoint, message: `${from.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${to.attachPoint}` });
       },
     });
-    void tracer.whenSpawned().then((pid) => this.engine.setStatus(id, { pid }));
-    void tracer.wait().then((x) => {
-      const t = this.now();
-      this.runs.delete(run);
-      this.engine.runEnded(id, run, t);
-      this.sink.write({ t, type: 'end', source: id, run });
-      if (this.stopping) return;
-      const why = x.watchdog ?? x.stderrTail.filter((l) => l.trim() && !NOISE.test(l)).slice(-1)[0]?.slice(0, 200);
-      // Exited before printing anything: it did not attach. The next rung of the ladder, if any.
-      if (lines === 0 && plan.fallback) {
-        this.plan = plan.fallback;
-        this.launch(plan.fallback);
-        this.status({ attachPoint: plan.fallback.attachPoint, message: `${plan.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${plan.fallback.attachPoint}` });
-        return;
-      }
-      this.status({ state: 'failed', message: `${plan.argv[0]} exited (${x.signal ?? `code ${x.code}`})${why ? `: ${why}` : ''}` });
+    this.pt = pt;
+    pt.start();
+    void pt.ended().then((e) => {
+      if (e.by === 'stop' || this.stopping) return;
+      const x = pt.tracer.exited;
+      const why = pt.reason();
+      this.status({ state: 'failed', message: `${pt.plan.argv[0]} exited (${x?.signal ?? `code ${x?.code}`})${why ? `: ${why}` : ''}` });
     });
-    return r;
   }
 
   private poll(p: NonNullable<LiveSourceDef['poll']>): void {
@@ -161,13 +145,14 @@ class SourceRunner {
   }
 
   pids(): number[] {
-    return [...this.runs.values()].filter((r) => !r.tracer.exited && r.tracer.pid).map((r) => r.tracer.pid!);
+    const t = this.pt?.tracer;
+    return t && !t.exited && t.pid ? [t.pid] : [];
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    await Promise.all([...this.runs.values()].map((r) => r.tracer.stop()));
+    await this.pt?.stop();
     if (!this.def.poll) this.engine.setStatus(this.def.id, { state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
   }
 }

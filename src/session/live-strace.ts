@@ -1,7 +1,7 @@
 /**
  * The s key: strace (the syscall-trace probe) on one target for a few seconds, after the person
  * confirmed its cost; the result is a per-syscall table and the slowest calls with arguments.
- * Runs through the probe's plan and ProbeTracer, so the runner starts and stops it like any tracer.
+ * Runs through the probe's plan and ProbeTracer (attach wait, failure text, stop) like any tracer.
  */
 import { PROBES } from '../../probes/index.js';
 import type { StraceResult } from '../../parsers/strace.js';
@@ -59,10 +59,10 @@ export function runStrace(pid: number, label: string, host: HostTargets, dispatc
   let wake: () => void = () => undefined;
   const done = (async () => {
     pt.start();
-    const first = await Promise.race([pt.attached().then(() => 'attached'), pt.tracer.wait().then(() => 'exited'), sleep(10_000).then(() => 'slow')]);
+    const first = await pt.waitAttached(10_000);
     if (first === 'attached' && !cancelled) {
       show('running', [`attached; tracing for ${STRACE_SECONDS} s…`]);
-      await Promise.race([sleep(STRACE_SECONDS * 1000), new Promise<void>((r) => (wake = r)), pt.tracer.wait()]);
+      await Promise.race([sleep(STRACE_SECONDS * 1000), new Promise<void>((r) => (wake = r)), pt.ended()]);
     }
     await pt.stop();
     if (cancelled) return;

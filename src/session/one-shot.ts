@@ -1,8 +1,9 @@
 /**
- * A one-shot probe run: check the host, find the targets, start the probe's tracer (walking down
- * its attach ladder when a rung fails to attach), start more tracers for targets that appear when
- * the backend takes a fixed pid list, read them while they run, stop them after the duration (or
- * on Ctrl-C), then print one result.
+ * A one-shot probe run: check the host, find the targets, start the probe's tracer, start more
+ * tracers for targets that appear when the backend takes a fixed pid list, read them while they
+ * run, stop them after the duration (or on Ctrl-C), then print one result. The attach ladder,
+ * target-exited, the follow policy and the stop are ProbeTracer's (probe-tracer.ts); this module
+ * decides what each outcome means for the run.
  */
 import type { ProbeContext, ProbeDefinition, ProbeReport, SkippedAttach, TargetSelection, TracerPlan } from '../../probes/types.js';
 import { contextPids } from '../../probes/filter.js';
@@ -11,14 +12,14 @@ import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { detectKernel } from '../host/features.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
-import { comm, processGone } from '../targets/procfs.js';
+import { comm } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
 import { describeEvent, TargetWatch } from '../targets/watch.js';
 import { SUMMARIES } from '../summaries/index.js';
 import type { Summary, SummaryInput } from '../summaries/types.js';
 import { Progress } from '../output/progress.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
-import { ProbeTracer } from './probe-tracer.js';
+import { Followers, ProbeTracer } from './probe-tracer.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -29,15 +30,6 @@ export interface OneShotOptions {
   output?: string;
   force: boolean;
 }
-
-/** At most this many extra per-target tracers (perf stat -p) at once. */
-const MAX_FOLLOWERS = 32;
-/**
- * A new shim gets its own tracer only once it has lived this long: starting a perf stat costs about
- * as much CPU as a short-lived container's whole shim, so following every one of a burst of
- * container starts would slow them down (measured: 63% of the untraced start rate).
- */
-const FOLLOW_MIN_AGE_MS = 1000;
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
 
@@ -81,11 +73,8 @@ export async function runOneShot(o: OneShotOptions): Promise<number> {
 /** The tracers of one run and what they saw. */
 class Run {
   private main!: ProbeTracer;
-  private readonly followers: ProbeTracer[] = [];
+  private readonly followers: Followers;
   private readonly skipped: SkippedAttach[] = [];
-  private readonly followed = new Set<number>();
-  private followRefused = 0;
-  private shortLived = 0;
   private watch?: TargetWatch;
   private wake: () => void = () => undefined;
   private targetGone = false;
@@ -98,7 +87,9 @@ class Run {
     private readonly o: OneShotOptions,
     private readonly ctx: ProbeContext,
     private readonly summary: Summary<any>,
-  ) {}
+  ) {
+    this.followers = new Followers((t) => this.o.probe.follow?.(t, this.ctx, this.o.params) ?? null);
+  }
 
   /** Runs until the duration ends or a signal comes; returns true when interrupted. */
   async go(plan: TracerPlan): Promise<boolean> {
@@ -110,69 +101,53 @@ class Run {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     const progress = new Progress(this.o.probe.name, this.o.durationSeconds, () => this.events());
+    const { defaultTargets, pids } = this.o.selection;
+    const startTimes = (ps: readonly number[]) => ps.map((pid) => ({ pid, startTime: this.ctx.targets.find((x) => x.pid === pid)?.startTime }));
+    this.main = new ProbeTracer(plan, {
+      // Whose exit ends the main tracer: the --pid targets, or with default targets the one
+      // process a per-target tracer (perf stat -p) serves; otherwise its exit is a failure.
+      targets: startTimes(defaultTargets ? (this.o.probe.follow ? (plan.pids ?? []) : []) : pids),
+      beforeFallback: prepare,
+      onFallback: (from, to, why) => {
+        // Exited on its own before printing data: a rung that could not attach.
+        this.skipped.push({ attachPoint: from.attachPoint, why });
+        say(`${from.attachPoint} did not attach (${why}); trying ${to.attachPoint}`);
+      },
+    });
     try {
-      let current: TracerPlan | undefined = plan;
-      while (current) {
-        this.main = new ProbeTracer(current);
-        this.main.start();
-        const outcome = await this.attachThenRun(progress);
-        progress.stop();
-        if (outcome !== 'exited' || this.targetGone || this.explicitTargetsGone()) break;
-        if (this.mainTargetGoneWhileFollowing()) {
-          // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
-          // restarted: the others keep counting, so the run goes on to its end.
-          const goneAt = Date.now();
-          await Promise.race([sleep(Math.max(0, this.deadline - Date.now())), this.signalled()]);
-          this.afterMainSeconds = (Date.now() - goneAt) / 1000;
-          break;
-        }
-        // Exited on its own before printing data: a rung that could not attach. Try the next one.
-        const why = this.main.failure();
-        if (!this.main.producedData && current.fallback) {
-          this.skipped.push({ attachPoint: current.attachPoint, why });
-          say(`${current.attachPoint} did not attach (${why}); trying ${current.fallback.attachPoint}`);
-          current = current.fallback;
-          await prepare(current);
-          continue;
-        }
-        throw new CtrscopeError('tracer', `${current.argv[0]} stopped before the run ended: ${why}`);
-      }
+      this.main.start();
+      const outcome = await this.attachThenRun(progress);
+      if (outcome === 'exited' && !this.targetGone) await this.mainEnded();
     } finally {
       progress.stop();
       this.watch?.stop();
       // Handlers stay until every tracer is stopped: a second Ctrl-C must not cut the cleanup short.
-      await Promise.all([this.main, ...this.followers].filter(Boolean).map((t) => t.stop()));
+      await Promise.all([this.main.stop(), this.followers.stop()]);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
     return this.interrupted;
   }
 
-  /** True when none of these targets runs any more (exited, or its pid now names another process). */
-  private allGone(pids: readonly number[]): boolean {
-    return pids.every((p) => processGone(p, this.ctx.targets.find((x) => x.pid === p)?.startTime));
-  }
-
-  /**
-   * True when the main tracer served one process of a probe that gives every target its own
-   * tracer, and that process is gone (or its pid now belongs to another): with the default
-   * targets, the tracers of the other targets (a restarted containerd, its shims) go on.
-   */
-  private mainTargetGoneWhileFollowing(): boolean {
-    const pids = this.main.plan.pids ?? [];
-    if (!this.o.probe.follow || !this.o.selection.defaultTargets || pids.length === 0) return false;
-    const gone = this.allGone(pids);
-    if (gone) say(`pid ${pids.join(', ')} exited; its counts until then are kept and the other targets' tracers go on`);
-    return gone;
-  }
-
-  /** True when targets were named with --pid and none of them runs any more (strace -p exits then). */
-  private explicitTargetsGone(): boolean {
-    const pids = this.o.selection.pids;
-    if (this.o.selection.defaultTargets || pids.length === 0 || !this.main.producedData) return false;
-    const gone = this.allGone(pids);
-    if (gone) say(`every --pid target exited; the run ends here`);
-    return gone;
+  /** The main tracer's last rung ended on its own before the run did. */
+  private async mainEnded(): Promise<void> {
+    const e = await this.main.ended();
+    const { defaultTargets } = this.o.selection;
+    if (e.by === 'target-exited' && defaultTargets) {
+      // A per-target tracer (perf stat -p) whose process exited, e.g. a containerd that
+      // restarted: the others keep counting, so the run goes on to its end.
+      say(`pid ${(this.main.plan.pids ?? []).join(', ')} exited; its counts until then are kept and the other targets' tracers go on`);
+      const goneAt = Date.now();
+      await Promise.race([sleep(Math.max(0, this.deadline - Date.now())), this.signalled()]);
+      this.afterMainSeconds = (Date.now() - goneAt) / 1000;
+      return;
+    }
+    // strace -p exits when its targets do: named with --pid, the run ends there.
+    if (e.by === 'target-exited' && this.main.producedData) {
+      say(`every --pid target exited; the run ends here`);
+      return;
+    }
+    throw new CtrscopeError('tracer', `${this.main.plan.argv[0]} stopped before the run ended: ${e.by === 'failed' ? e.why : this.main.failure()}`);
   }
 
   private signalled(): Promise<'signal'> {
@@ -180,14 +155,19 @@ class Run {
     return new Promise((r) => (this.wake = () => r('signal')));
   }
 
+  /** Waits for the attach, then the duration; a rung that falls back after attaching starts the duration again. */
   private async attachThenRun(progress: Progress): Promise<'done' | 'signal' | 'exited'> {
-    const exited = this.main.tracer.wait().then(() => 'exited' as const);
-    const first = await Promise.race([this.main.attached().then(() => 'attached' as const), exited, this.signalled()]);
-    if (first !== 'attached') return first;
-    this.startFollowing();
-    progress.start();
-    this.deadline = Date.now() + this.o.durationSeconds * 1000;
-    return Promise.race([sleep(this.o.durationSeconds * 1000).then(() => 'done' as const), exited, this.signalled()]);
+    const ended = this.main.ended().then(() => 'exited' as const);
+    for (;;) {
+      const first = await this.main.waitAttached(undefined, this.signalled());
+      if (first !== 'attached') return first === 'ended' ? 'exited' : 'signal';
+      this.startFollowing();
+      progress.start();
+      this.deadline = Date.now() + this.o.durationSeconds * 1000;
+      const next = await Promise.race([sleep(this.o.durationSeconds * 1000).then(() => 'done' as const), ended, this.signalled(), this.main.nextRung().then(() => 'rung' as const)]);
+      progress.stop();
+      if (next !== 'rung') return next;
+    }
   }
 
   /**
@@ -200,14 +180,14 @@ class Run {
     if (this.watch) return;
     const follow = this.o.probe.follow;
     if (follow) {
-      for (const p of this.main.plan.pids ?? []) this.followed.add(p);
+      this.followers.exclude(this.main.plan.pids ?? []);
       for (const pid of contextPids(this.ctx)) this.addFollower(pid);
     }
     const explicit = this.o.selection.defaultTargets ? [] : this.ctx.targets.filter((t) => this.o.selection.pids.includes(t.pid));
     this.watch = new TargetWatch(this.ctx.host, explicit, (e) => {
       switch (e.kind) {
         case 'shim-started':
-          if (follow && this.o.selection.defaultTargets) this.followIfItStays(e.target);
+          if (follow && this.o.selection.defaultTargets) this.followers.addOnceItStays(e.target);
           break;
         case 'containerd-restarted':
         case 'containerd-started':
@@ -229,26 +209,8 @@ class Run {
     }).start();
   }
 
-  private followIfItStays(t: Target): void {
-    setTimeout(() => {
-      if (!processGone(t.pid, t.startTime)) this.addFollower(t.pid, t);
-      else this.shortLived++;
-    }, FOLLOW_MIN_AGE_MS).unref();
-  }
-
   private addFollower(pid: number, target?: Target): void {
-    if (this.followed.has(pid)) return;
-    this.followed.add(pid);
-    if (this.followers.filter((f) => !f.tracer.exited).length >= MAX_FOLLOWERS) {
-      this.followRefused++;
-      return;
-    }
-    const t: Target = target ?? { pid, comm: comm(pid) ?? '?', role: roleOf(pid, comm(pid) ?? '', this.ctx.host) };
-    const plan = this.o.probe.follow!(t, this.ctx, this.o.params);
-    if (!plan) return;
-    const f = new ProbeTracer(plan);
-    this.followers.push(f);
-    f.start();
+    this.followers.add(target ?? { pid, comm: comm(pid) ?? '?', role: roleOf(pid, comm(pid) ?? '', this.ctx.host) });
   }
 
   private input(host: HostTargets = this.ctx.host): SummaryInput {
@@ -257,7 +219,7 @@ class Run {
     if (r.kind === 'bpftrace-json') input.bpftrace = r.result;
     else if (r.kind === 'strace') input.strace = r.result;
     else if (r.kind === 'strace-summary') input.straceSummary = r.result;
-    const perf = [this.main, ...this.followers].filter((t) => t.plan.parser === 'perf-stat');
+    const perf = [this.main, ...this.followers.tracers].filter((t) => t.plan.parser === 'perf-stat');
     if (perf.length) {
       input.perf = perf.map((t) => {
         const pid = t.plan.pids?.[0] ?? 0;
@@ -288,12 +250,13 @@ class Run {
     if (lost) warnings.push(`${lost} events lost by bpftrace`);
     const unrecognized = input.bpftrace?.unrecognized ?? input.strace?.unrecognized ?? input.straceSummary?.unrecognized ?? 0;
     if (unrecognized) warnings.push(`${unrecognized} lines of ${this.main.plan.backend} output not understood`);
-    const dropped = [this.main, ...this.followers].reduce((a, t) => a + (t.tracer.exited?.droppedLines ?? 0), 0);
+    const dropped = [this.main, ...this.followers.tracers].reduce((a, t) => a + (t.tracer.exited?.droppedLines ?? 0), 0);
     if (dropped) warnings.push(`${dropped} lines of tracer output dropped (ctrscope fell behind)`);
     const failed = (input.perf ?? []).filter((p) => p.failed).length;
     if (failed) warnings.push(`${failed} target processes exited before perf could count them`);
-    if (this.shortLived) warnings.push(`${this.shortLived} shims exited within ${FOLLOW_MIN_AGE_MS / 1000} s of starting and were not counted (a per-target tracer is started only for shims that stay)`);
-    if (this.followRefused) warnings.push(`${this.followRefused} targets not counted: at most ${MAX_FOLLOWERS} per-target tracers run at once`);
+    const { shortLived, refused, policy } = this.followers;
+    if (shortLived) warnings.push(`${shortLived} shims exited within ${policy.minAgeMs / 1000} s of starting and were not counted (a per-target tracer is started only for shims that stay)`);
+    if (refused) warnings.push(`${refused} targets not counted: at most ${policy.maxTracers} per-target tracers run at once`);
     return {
       probe: this.o.probe.name,
       backend: this.main.plan.backend,
