@@ -1,13 +1,13 @@
 /**
  * Where snapshots go: the full-screen Ink view on a terminal (alternate screen, snapshots drawn at
- * most twice a second, keys at once, only changed lines written), or plain-text snapshots when
- * stdout is not a terminal. Both report how long each frame took, for the recording.
+ * most twice a second, keys at once), or plain-text snapshots when stdout is not a terminal.
+ * Both report how long each frame took, for the recording.
  */
 // First: it picks React's build. No JSX in this file: TypeScript would import react/jsx-runtime before it.
 import './production.js';
 import { render, type Instance } from 'ink';
 import { createElement } from 'react';
-import type { LiveSnapshot } from '../session/live-types.js';
+import type { LiveSnapshot } from '../live-model/types.js';
 import { App } from './App.js';
 import { SnapshotGate } from './gate.js';
 import { plainSnapshot } from './plain.js';
@@ -37,10 +37,14 @@ export const SNAPSHOT_FPS = 2;
 /**
  * Ink's own throttle is a debounce (leading edge, then 1000/maxFps after the last change): at
  * maxFps 2 a key pressed just after a snapshot frame waited up to 500 ms. So the snapshots are
- * gated here instead, and Ink's cap only bounds a key held down. Incremental rendering rewrites
- * only the lines that changed since the last frame.
+ * gated here instead, and Ink's cap only bounds a key held down.
+ *
+ * No incrementalRendering: in ink 6.8 it moves the cursor up one line too few when the frame ends
+ * in a newline, which it does whenever the frame is shorter than the terminal (ours is rows - 1
+ * lines, so Ink never clears the whole terminal per frame): in a real terminal every frame landed
+ * one line low. Unchanged lines are still not rebuilt or re-rendered by React, only re-written.
  */
-export const INK_OPTIONS = { maxFps: 30, incrementalRendering: true } as const;
+export const INK_OPTIONS = { maxFps: 30, incrementalRendering: false } as const;
 
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';

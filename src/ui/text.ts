@@ -21,11 +21,11 @@ const graphemes = new Intl.Segmenter();
 
 /**
  * Characters that take one cell each, as string-width counts them, checked without it: ASCII,
- * Latin-1 and Latin Extended (no combining marks), general punctuation (…, ·), arrows, box drawing,
+ * Latin-1 and Latin Extended (no combining marks, no soft hyphen), general punctuation (…, ·), arrows, box drawing,
  * block elements and geometric shapes up to U+25FC (◽ and ◾ are emoji, two cells).
  */
 const narrow = (c: number) =>
-  (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0x2ff) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) || (c >= 0x2190 && c <= 0x21ff) || (c >= 0x2500 && c <= 0x25fc);
+  (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0x2ff && c !== 0xad) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) || (c >= 0x2190 && c <= 0x21ff) || (c >= 0x2500 && c <= 0x25fc);
 
 /** Every character one cell (and one UTF-16 unit): cells are then string indexes. */
 export function allNarrow(t: string): boolean {
