@@ -3,7 +3,8 @@
  * ($1, str($2), ...) enter the program text; the values travel as bpftrace arguments. The text
  * therefore depends on how many targets there are, never on what a person typed.
  */
-import type { ProbeContext, TargetSelection } from './types.js';
+import type { TargetSelection } from '../src/targets/resolve.js';
+import type { ProbeContext } from './types.js';
 import { SHIM_COMM } from '../src/targets/discover.js';
 
 export const CONTAINERD_COMM = 'containerd';

@@ -2,18 +2,10 @@
 import type { DeltaMap } from '../parsers/bpftrace-json.js';
 import type { z } from 'zod';
 import type { HostTargets, Target } from '../src/targets/discover.js';
+import type { TargetSelection } from '../src/targets/resolve.js';
 import type { KernelFeatures } from '../src/host/features.js';
 
 export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics';
-
-/** Which processes a probe looks at, after validation. */
-export interface TargetSelection {
-  pids: number[];
-  comms: string[];
-  containers: string[];
-  /** True when no target flag was given: containerd plus every shim, following new shims. */
-  defaultTargets: boolean;
-}
 
 /** A rung of an attach-point ladder that was not used, and why. */
 export interface SkippedAttach {

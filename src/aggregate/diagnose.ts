@@ -1,7 +1,7 @@
 /**
  * `ctrscope diagnose`: turns what was measured on containerd during a run into findings for its
  * three usual symptoms — high CPU, memory growth, rising latency — each with the evidence behind
- * it and the next command to run. Pure: the measuring is in src/containerd/diagnose-run.ts.
+ * it and the next command to run. Pure: the measuring is in src/native/diagnose-run.ts.
  */
 import type { FunctionTotal } from '../../parsers/pprof.js';
 import type { GoroutineGrowth } from './goroutines.js';

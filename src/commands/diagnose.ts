@@ -1,7 +1,7 @@
 /** `ctrscope diagnose [--duration 30s] [--json]`: containerd's health, measured, as findings. */
 import type { Command } from 'commander';
 import { diagnose, type Finding } from '../aggregate/diagnose.js';
-import { collectEvidence } from '../containerd/diagnose-run.js';
+import { collectEvidence } from '../native/diagnose-run.js';
 import { durationSchema, parseOption } from '../validate.js';
 
 const MARK: Record<Finding['severity'], string> = { problem: 'PROBLEM', watch: 'WATCH', unknown: 'UNKNOWN', ok: 'ok' };

@@ -3,7 +3,7 @@
  * entry probe-run.ts calls when no --probe is given.
  */
 import type { Command } from 'commander';
-import { targetSelection, type RootOptions } from './probe-run.js';
+import { targetSelection, type RootOptions } from './root-options.js';
 
 export interface LiveFlags {
   demo?: boolean;

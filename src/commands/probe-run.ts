@@ -1,35 +1,16 @@
 /** The root command: `ctrscope --probe NAME [--duration 10s] [targets] [--json] [--output FILE]`. */
 import type { Command } from 'commander';
 import { PROBES, probeNames } from '../../probes/index.js';
-import type { TargetSelection } from '../../probes/types.js';
 import { usageError } from '../errors.js';
-import { commSchema, containerIdSchema, durationSchema, parseOption, pidSchema } from '../validate.js';
+import { durationSchema, parseOption } from '../validate.js';
 import { runOneShot } from '../session/one-shot.js';
-import { probeParams, type ProbeFlags } from '../../probes/params.js';
+import { probeParams } from '../../probes/params.js';
 import { runLiveCommand } from './live.js';
 import { NATIVE_PROBES, nativeProbeNames } from '../native/index.js';
-import { runNativeProbe, type NativeFlags } from '../native/run.js';
+import { runNativeProbe } from '../native/run.js';
+import { targetSelection, type RootOptions } from './root-options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-export interface RootOptions extends Omit<NativeFlags, 'duration'>, ProbeFlags {
-  probe?: string;
-  duration: string;
-  pid?: string[];
-  comm?: string[];
-  container?: string[];
-  json?: boolean;
-  output?: string;
-  force?: boolean;
-}
-
-/** Validates the target flags. */
-export function targetSelection(o: Pick<RootOptions, 'pid' | 'comm' | 'container'>): TargetSelection {
-  const pids = (o.pid ?? []).map((p) => parseOption(pidSchema, p, '--pid'));
-  const comms = (o.comm ?? []).map((c) => parseOption(commSchema, c, '--comm'));
-  const containers = (o.container ?? []).map((c) => parseOption(containerIdSchema, c, '--container'));
-  return { pids, comms, containers, defaultTargets: pids.length + comms.length + containers.length === 0 };
-}
 
 export function registerProbeRun(program: Command): void {
   program

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { CtrscopeError } from '../errors.js';
 import { writeFileAtomic } from '../output/write-file.js';
 import { foldedText } from '../../parsers/bpftrace-stacks.js';
-import type { LiveSnapshot } from './live-types.js';
+import type { LiveSnapshot } from '../live-model/types.js';
 
 export type Notice = { text: string; level: 'info' | 'error' };
 

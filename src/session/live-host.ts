@@ -5,7 +5,7 @@
 import { run } from '../runner/exec.js';
 import { discover, type HostTargets } from '../targets/discover.js';
 import { exePath, readProc } from '../targets/procfs.js';
-import type { SelfUsage } from './live-types.js';
+import type { SelfUsage } from '../live-model/types.js';
 
 /** /proc/PID/stat reports times in USER_HZ, which Linux fixes at 100 for user space. */
 const USER_HZ = 100;

@@ -4,7 +4,7 @@
  * once, for q, Ctrl-C and SIGINT/SIGTERM/SIGHUP: tracers stopped, containers removed, terminal
  * restored, then exit code 0.
  */
-import type { TargetSelection } from '../../probes/types.js';
+import type { TargetSelection } from '../targets/resolve.js';
 import { LIVE_KERNEL_COST } from '../../probes/live.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { DemoLoad } from '../runner/load.js';

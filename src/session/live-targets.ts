@@ -4,7 +4,7 @@
  * short-lived forks (a shim forks runc several times per container start).
  */
 import type { HostTargets, Target } from '../targets/discover.js';
-import type { SyscallLine, TargetLine } from './live-types.js';
+import type { SyscallLine, TargetLine } from '../live-model/types.js';
 import type { TargetPart } from './live-sources/types.js';
 
 function labelOf(t: Target): string {

@@ -5,7 +5,7 @@
  */
 import { LineSplitter } from '../../parsers/lines.js';
 import type { HostTargets } from '../targets/discover.js';
-import type { EventItem, EventKind, EventsView, LiveSnapshot, SelfUsage, SessionInfo, SourceStatus } from './live-types.js';
+import type { EventItem, EventKind, EventsView, LiveSnapshot, SelfUsage, SessionInfo, SourceStatus } from '../live-model/types.js';
 import type { LiveSource, LiveSourceDef, RunInfo, SourceContext, SourceOutput, TargetPart } from './live-sources/types.js';
 import { mergeTargets } from './live-targets.js';
 

@@ -5,7 +5,8 @@
  * target-exited, the follow policy and the stop are ProbeTracer's (probe-tracer.ts); this module
  * decides what each outcome means for the run.
  */
-import type { ProbeContext, ProbeDefinition, ProbeReport, SkippedAttach, TargetSelection, TracerPlan } from '../../probes/types.js';
+import type { ProbeContext, ProbeDefinition, ProbeReport, SkippedAttach, TracerPlan } from '../../probes/types.js';
+import type { TargetSelection } from '../targets/resolve.js';
 import { contextPids } from '../../probes/filter.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';

@@ -18,7 +18,7 @@
  * ignores types it does not know.
  */
 import type { HostTargets } from '../targets/discover.js';
-import type { SessionInfo, SourceStatus } from './live-types.js';
+import type { SessionInfo, SourceStatus } from '../live-model/types.js';
 
 export const RECORDING_FILE = 'session.ndjson';
 export const RECORDING_FORMAT = 1;

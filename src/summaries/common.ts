@@ -1,7 +1,8 @@
 /** Small pieces the summaries share: reading bpftrace maps, naming the processes seen. */
 import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
 import { splitMapKey } from '../../parsers/bpftrace-json.js';
-import type { ProbeReport, TargetSelection } from '../../probes/types.js';
+import type { ProbeReport } from '../../probes/types.js';
+import type { TargetSelection } from '../targets/resolve.js';
 import { roleOf, type HostTargets, type Target } from '../targets/discover.js';
 import type { SyscallRow } from '../aggregate/syscalls.js';
 import { fmtInt, fmtSeconds, renderTable } from '../output/table.js';

@@ -3,7 +3,8 @@ import type { BpftraceResult } from '../../parsers/bpftrace-json.js';
 import type { PerfStatResult } from '../../parsers/perf-stat.js';
 import type { StraceResult } from '../../parsers/strace.js';
 import type { StraceSummaryResult } from '../../parsers/strace-summary.js';
-import type { ProbeReport, TargetSelection } from '../../probes/types.js';
+import type { ProbeReport } from '../../probes/types.js';
+import type { TargetSelection } from '../targets/resolve.js';
 import type { HostTargets, Target } from '../targets/discover.js';
 
 /** perf stat of one process. failed: why its perf could not count (the process exited first ...). */

@@ -1,8 +1,16 @@
 /** Turns a validated target selection into processes, refusing what must not be traced. */
-import type { TargetSelection } from '../../probes/types.js';
 import { CtrscopeError } from '../errors.js';
 import { comm, statFields } from './procfs.js';
 import type { HostTargets, Target } from './discover.js';
+
+/** Which processes a probe looks at, after validation. */
+export interface TargetSelection {
+  pids: number[];
+  comms: string[];
+  containers: string[];
+  /** True when no target flag was given: containerd plus every shim, following new shims. */
+  defaultTargets: boolean;
+}
 
 /** Pids of this process and its ancestors and descendants: tracing them could deadlock us. */
 export function ownTree(): Set<number> {

@@ -1,5 +1,5 @@
 /** The header: targets, sources with their backends and attach points, rates, losses, our cost. */
-import type { LiveSnapshot, SourceStatus } from '../session/live-types.js';
+import type { LiveSnapshot, SourceStatus } from '../live-model/types.js';
 import { fmtElapsed, fmtRate } from './format.js';
 import type { UiState } from './state.js';
 import { seg, type Line } from './text.js';

@@ -2,7 +2,7 @@
  * Where each panel goes for a terminal size. Pure: (cols, rows) → boxes. Two columns when there is
  * room, the focused panel alone (with a tab bar) when narrow, a message when too small.
  */
-import type { PanelId } from '../session/live-types.js';
+import type { PanelId } from '../live-model/types.js';
 
 export const HEADER_ROWS = 3;
 export const FOOTER_ROWS = 1;

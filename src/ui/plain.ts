@@ -1,5 +1,5 @@
 /** Plain-text snapshots for when stdout is not a terminal: the same panels, one after another, no styles. */
-import { PANEL_IDS, type LiveSnapshot, type PanelId } from '../session/live-types.js';
+import { PANEL_IDS, type LiveSnapshot, type PanelId } from '../live-model/types.js';
 import { headerLines } from './header.js';
 import { panelLines } from './screen.js';
 import { initialState } from './state.js';

@@ -5,7 +5,7 @@
  * names what it reads from the state (its slice of the snapshot by identity, focus, its own
  * selection), and gets back the very lines it drew last time.
  */
-import { PANEL_IDS, type PanelId } from '../session/live-types.js';
+import { PANEL_IDS, type PanelId } from '../live-model/types.js';
 import { footerLine, headerLines, HELP } from './header.js';
 import { layout, MIN_COLS, MIN_ROWS } from './layout.js';
 import { ScreenMemo } from './memo.js';

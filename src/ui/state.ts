@@ -2,7 +2,7 @@
  * The live view's state as a pure reducer over a discriminated union of actions. Side effects
  * (quit, reset, export, strace) are returned as data for the caller to run; nothing here renders.
  */
-import { PANEL_IDS, type LiveSnapshot, type PanelId, type TargetLine } from '../session/live-types.js';
+import { PANEL_IDS, type LiveSnapshot, type PanelId, type TargetLine } from '../live-model/types.js';
 import { buildFlame, moveFlame, nodeAt } from './flame.js';
 
 export type UiKey =

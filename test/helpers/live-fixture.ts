@@ -1,7 +1,7 @@
 /** Plays the recorded live session in fixtures/live/ through the real engine, on a virtual clock. */
 import { fileURLToPath } from 'node:url';
 // (Two recordings: see fixtures/live/README.md.)
-import type { LiveSnapshot } from '../../src/session/live-types.js';
+import type { LiveSnapshot } from '../../src/live-model/types.js';
 import { readRecording, ReplayFeed, type Recording } from '../../src/session/replay.js';
 
 /** A session recorded with today's sources (one kernel program, one stacks program, /proc counters). */

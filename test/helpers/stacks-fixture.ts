@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
 import { foldStackMap } from '../../parsers/bpftrace-stacks.js';
 import { parseChunks } from '../../parsers/lines.js';
-import type { StacksView } from '../../src/session/live-types.js';
+import type { StacksView } from '../../src/live-model/types.js';
 
 export function fixtureStacks(): StacksView {
   const text = readFileSync(fileURLToPath(new URL('../../fixtures/bpftrace/stacks.json', import.meta.url)), 'utf8');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChunks } from '../../parsers/lines.js';
 import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
 import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel } from '../../src/aggregate/containerd-panel.js';
-import { panelLines } from '../../src/containerd/live-source.js';
+import { panelLines } from '../../src/session/live-sources/containerd.js';
 import { fixtureBytes } from '../helpers/chunks.js';
 
 const text = (f: string) => fixtureBytes(new URL(`../../fixtures/containerd/${f}`, import.meta.url).pathname).toString('utf8');

@@ -95,7 +95,7 @@ describe('containerd panel reducer', () => {
 
 describe('containerd live source (poll runs of metrics text)', () => {
   it('builds the same view from lines as the reducer from whole scrapes', async () => {
-    const { createContainerdLiveSource } = await import('../../src/containerd/live-source.js');
+    const { createContainerdLiveSource } = await import('../../src/session/live-sources/containerd.js');
     const src = createContainerdLiveSource();
     const feed = (f: string, run: number, t: number) => {
       src.runStarted!(run, t, {});

@@ -6,7 +6,7 @@
  */
 import { splitMapKey } from '../../../parsers/bpftrace-json.js';
 import { openRows } from '../../summaries/file-opens.js';
-import type { EventItem, EventKind } from '../live-types.js';
+import type { EventItem, EventKind } from '../../live-model/types.js';
 import { EVENTS_KEPT } from '../live.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';

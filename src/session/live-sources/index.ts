@@ -4,7 +4,7 @@
  * source here waits for its probe. The older per-probe sources stay for replaying recordings
  * made before (LEGACY_SOURCES).
  */
-import type { PanelId } from '../live-types.js';
+import type { PanelId } from '../../live-model/types.js';
 import type { LiveSourceDef } from './types.js';
 import { kernelSource } from './kernel.js';
 import { syscallsSource } from './syscalls.js';
@@ -12,7 +12,7 @@ import { vfsSource } from './vfs.js';
 import { stacksSource } from './stacks.js';
 import { schedSource } from './sched.js';
 import { fileOpensSource, processExecSource } from './events.js';
-import { containerdLiveSource } from '../../containerd/live-source.js';
+import { containerdLiveSource } from './containerd.js';
 
 // containerd's metrics answer is large (about 600 KB with every gRPC method's histogram): every 5 s.
 const containerdEvery5s: LiveSourceDef = { ...containerdLiveSource, poll: containerdLiveSource.poll && { ...containerdLiveSource.poll, everyMs: 5000 } };
@@ -21,14 +21,3 @@ export const LIVE_SOURCES: LiveSourceDef[] = [kernelSource, schedSource, stacksS
 
 /** Sources of recordings made before the one kernel program: replays still read them. */
 export const LEGACY_SOURCES: LiveSourceDef[] = [syscallsSource, vfsSource, fileOpensSource, processExecSource];
-
-/** Which probe each panel is waiting for while no source feeds it. */
-export const AWAITED: Record<PanelId, string> = {
-  syscalls: 'live-kernel',
-  sched: 'sched (/proc counters)',
-  vfs: 'live-kernel',
-  stacks: 'live-stacks',
-  events: 'live-kernel',
-  targets: 'live-kernel',
-  containerd: 'grpc-latency (containerd metrics)',
-};

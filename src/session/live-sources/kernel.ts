@@ -12,7 +12,7 @@ import { asStats, splitMapKey } from '../../../parsers/bpftrace-json.js';
 import { parseSlowLine } from '../../aggregate/slow-syscalls.js';
 import { syscallNamer } from '../../host/syscalls.js';
 import { errnoName, openFlags } from '../../summaries/open-flags.js';
-import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../live-types.js';
+import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../../live-model/types.js';
 import { latencyView } from './vfs.js';
 import { KernelPrintReader, numbersOf, targetChange, type KernelPrint } from './kernel-print.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';

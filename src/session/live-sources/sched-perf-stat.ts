@@ -9,7 +9,7 @@
  *      1.000122181,<not supported>,,cache-misses,0,100.00,,
  */
 import { PerfStatParser, type CounterValue } from '../../../parsers/perf-stat.js';
-import type { CounterLine, SchedView } from '../live-types.js';
+import type { CounterLine, SchedView } from '../../live-model/types.js';
 import type { LiveSource, RunInfo, SourceOutput, TargetPart } from './types.js';
 
 /** A process whose latest interval is older than this has stopped reporting (it exited). */

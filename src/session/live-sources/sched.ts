@@ -17,7 +17,7 @@
 import { ProcCounterParser, TICKS_PER_SEC, type ProcPoll, type ProcSample } from '../../../parsers/proc-counters.js';
 import { ProcCounterReader, counterTargets } from '../../host/proc-counters.js';
 import { discover } from '../../targets/discover.js';
-import type { CounterLine, SchedView } from '../live-types.js';
+import type { CounterLine, SchedView } from '../../live-model/types.js';
 import { LABELS, PerfStatSchedSource } from './sched-perf-stat.js';
 import type { LiveSource, LiveSourceDef, RunInfo, SourceOutput, TargetPart } from './types.js';
 

@@ -7,7 +7,7 @@
  */
 import { foldStackMap } from '../../../parsers/bpftrace-stacks.js';
 import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
-import type { StacksView } from '../live-types.js';
+import type { StacksView } from '../../live-model/types.js';
 import type { LiveSource, LiveSourceDef, SourceOutput } from './types.js';
 
 /** Distinct stacks kept; samples of further ones are added to one line that says so. */

@@ -12,7 +12,7 @@ import { syscallNamer } from '../../host/syscalls.js';
 import { maxBySyscall, parseSlowLine } from '../../aggregate/slow-syscalls.js';
 import { parseBpftraceLine } from '../../../parsers/bpftrace-json.js';
 import { SYSCALL_DELTA_MAPS } from '../../../probes/syscall-count.js';
-import type { EventItem, SyscallLine, SyscallsView } from '../live-types.js';
+import type { EventItem, SyscallLine, SyscallsView } from '../../live-model/types.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 import { pushHistory } from './kernel.js';

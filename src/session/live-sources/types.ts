@@ -4,7 +4,7 @@
  * listed in ./index.ts.
  */
 import type { HostTargets } from '../../targets/discover.js';
-import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../live-types.js';
+import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
 export type TargetPart = Pick<TargetLine, 'pid' | 'comm'> & Partial<Pick<TargetLine, 'syscallsPerSec' | 'errorsPerSec' | 'avgNs'>> & {

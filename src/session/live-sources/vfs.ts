@@ -6,7 +6,7 @@
  */
 import { histQuantile, histTotal, normalizeHist, type Bucket } from '../../../parsers/bpftrace-hist.js';
 import { splitMapKey } from '../../../parsers/bpftrace-json.js';
-import type { LatencyHist, VfsView } from '../live-types.js';
+import type { LatencyHist, VfsView } from '../../live-model/types.js';
 import { countsOf, PrintGroups, type PrintGroup } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, RunInfo, SourceOutput, TargetPart } from './types.js';
 

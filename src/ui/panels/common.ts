@@ -1,6 +1,5 @@
 /** Pieces every panel uses: its title line and what it says while its data source is not there. */
-import { AWAITED } from '../../session/live-sources/index.js';
-import { PANEL_IDS, type LiveSnapshot, type PanelId } from '../../session/live-types.js';
+import { AWAITED, PANEL_IDS, type LiveSnapshot, type PanelId } from '../../live-model/types.js';
 import { seg, type Line } from '../text.js';
 
 export const TITLES: Record<PanelId, string> = {

@@ -1,5 +1,5 @@
 /** Recent events, newest first: file opens, process execs, slow syscalls. */
-import type { EventKind } from '../../session/live-types.js';
+import type { EventKind } from '../../live-model/types.js';
 import { fmtRate } from '../format.js';
 import type { UiState } from '../state.js';
 import { col, seg, type Line, type Seg } from '../text.js';

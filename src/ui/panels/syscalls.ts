@@ -1,5 +1,5 @@
 /** The syscalls panel: top syscalls by rate with errors, average and max latency and a sparkline. */
-import type { SyscallLine } from '../../session/live-types.js';
+import type { SyscallLine } from '../../live-model/types.js';
 import { fmtNs, fmtRate, sparkline } from '../format.js';
 import type { UiState } from '../state.js';
 import { col, seg, type Line } from '../text.js';

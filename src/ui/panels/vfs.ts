@@ -1,5 +1,5 @@
 /** VFS read and write latency: log2 histograms as bars (or a one-line shape when short), p50/p99. */
-import type { HistBar, LatencyHist } from '../../session/live-types.js';
+import type { HistBar, LatencyHist } from '../../live-model/types.js';
 import { bar, fmtNs, fmtRate, sparkline } from '../format.js';
 import type { UiState } from '../state.js';
 import { col, lineWidth, seg, type Line } from '../text.js';

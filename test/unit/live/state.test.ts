@@ -1,6 +1,6 @@
 /** The live view's reducer, driven by snapshots replayed from a real recording; nothing is rendered. */
 import { describe, expect, it } from 'vitest';
-import type { LiveSnapshot } from '../../../src/session/live-types.js';
+import type { LiveSnapshot } from '../../../src/live-model/types.js';
 import { buildFlame, nodeAt } from '../../../src/ui/flame.js';
 import { initialState, reduce, type Effect, type UiAction, type UiKey, type UiState } from '../../../src/ui/state.js';
 import { lastWithSyscalls, replaySnapshots } from '../../helpers/live-fixture.js';

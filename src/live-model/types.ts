@@ -9,6 +9,17 @@ import type { HostTargets } from '../targets/discover.js';
 export const PANEL_IDS = ['syscalls', 'sched', 'vfs', 'stacks', 'events', 'targets', 'containerd'] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
+/** Which probe each panel is waiting for while no source feeds it. */
+export const AWAITED: Record<PanelId, string> = {
+  syscalls: 'live-kernel',
+  sched: 'sched (/proc counters)',
+  vfs: 'live-kernel',
+  stacks: 'live-stacks',
+  events: 'live-kernel',
+  targets: 'live-kernel',
+  containerd: 'grpc-latency (containerd metrics)',
+};
+
 /** How a data source (one probe, one tracer) is doing. */
 export interface SourceStatus {
   id: string;

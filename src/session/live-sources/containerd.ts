@@ -1,15 +1,15 @@
 /**
- * The live view's containerd panel as a poll source (see src/session/live-sources/types.ts):
+ * The live view's containerd panel as a poll source (see ./types.ts):
  * every few seconds the metrics text is fetched and cut to the families the panel reads
  * (panelLines); each answer is one run whose lines feed a Prometheus parser; at the run's end the
  * scrape goes through reduceContainerdPanel. Recordings keep that text, so a replay rebuilds the
  * same panel.
  */
-import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
-import type { LiveSource, LiveSourceDef, SourceOutput } from '../session/live-sources/types.js';
-import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel, type ContainerdPanelView } from '../aggregate/containerd-panel.js';
-import { metricsUrl } from './endpoints.js';
-import { getUrl } from './http.js';
+import { PrometheusTextParser } from '../../../parsers/prometheus-text.js';
+import type { LiveSource, LiveSourceDef, SourceOutput } from './types.js';
+import { containerdPanelView, initialContainerdPanel, reduceContainerdPanel, type ContainerdPanelView } from '../../aggregate/containerd-panel.js';
+import { metricsUrl } from '../../containerd/endpoints.js';
+import { getUrl } from '../../containerd/http.js';
 
 /** What this source adds to a snapshot: the panel's view beside the usual counters. */
 export type ContainerdSourceOutput = SourceOutput & { containerd: ContainerdPanelView };

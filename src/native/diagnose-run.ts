@@ -7,7 +7,7 @@
  */
 import type { GoroutineProfile } from '../../parsers/go-goroutines.js';
 import { foldedStacks, functionTotals, sampleIndex, totalValue } from '../../parsers/pprof.js';
-import { runFor } from '../native/common.js';
+import { runFor } from './common.js';
 import type { DiagnoseEvidence } from '../aggregate/diagnose.js';
 import { goroutineGrowth, goroutineTotal } from '../aggregate/goroutines.js';
 import { grpcLatencyDiff, hasGrpcHistogram } from '../aggregate/grpc-latency.js';
@@ -15,9 +15,9 @@ import { scalar } from '../../parsers/prometheus-text.js';
 import { CtrscopeError } from '../errors.js';
 import { discover } from '../targets/discover.js';
 import { readProc } from '../targets/procfs.js';
-import { decodeProfile, goroutines, rawCpuProfile, rawProfile } from './debug-client.js';
-import { debugSocket, metricsUrl } from './endpoints.js';
-import { scrape, type TimedScrape } from './metrics-client.js';
+import { decodeProfile, goroutines, rawCpuProfile, rawProfile } from '../containerd/debug-client.js';
+import { debugSocket, metricsUrl } from '../containerd/endpoints.js';
+import { scrape, type TimedScrape } from '../containerd/metrics-client.js';
 import { startSyscallWatch } from './syscall-watch.js';
 import { syscallLatencyRows, syscallOutliers } from '../aggregate/syscall-outliers.js';
 import { syscallNamer } from '../host/syscalls.js';
