@@ -1,7 +1,7 @@
 /**
- * Where snapshots go: the full-screen Ink view on a terminal (alternate screen, snapshots drawn at
- * most twice a second, keys at once), or plain-text snapshots when stdout is not a terminal.
- * Both report how long each frame took, for the recording.
+ * Where snapshots go: the full-screen view on a terminal (alternate screen, snapshots drawn at
+ * most twice a second, keys at once, only changed rows written), or plain-text snapshots when
+ * stdout is not a terminal. Both report how long each frame took.
  */
 // First: it picks React's build. No JSX in this file: TypeScript would import react/jsx-runtime before it.
 import './production.js';
@@ -9,9 +9,11 @@ import { render, type Instance } from 'ink';
 import { createElement } from 'react';
 import type { LiveSnapshot } from '../live-model/types.js';
 import { App } from './App.js';
+import { LineWriter } from './line-writer.js';
+import { ScreenMemo, screenLines } from './screen.js';
 import { SnapshotGate } from './gate.js';
 import { plainSnapshot } from './plain.js';
-import { initialState, type Effect, type UiAction } from './state.js';
+import { initialState, type Effect, type UiAction, type UiState } from './state.js';
 import { UiStore } from './store.js';
 
 export interface Frontend {
@@ -34,18 +36,6 @@ export function canUseTerminal(out: NodeJS.WriteStream = process.stdout, input: 
 /** Snapshots arrive every 500 ms; the terminal gets at most this many of them a second. */
 export const SNAPSHOT_FPS = 2;
 
-/**
- * Ink's own throttle is a debounce (leading edge, then 1000/maxFps after the last change): at
- * maxFps 2 a key pressed just after a snapshot frame waited up to 500 ms. So the snapshots are
- * gated here instead, and Ink's cap only bounds a key held down.
- *
- * No incrementalRendering: in ink 6.8 it moves the cursor up one line too few when the frame ends
- * in a newline, which it does whenever the frame is shorter than the terminal (ours is rows - 1
- * lines, so Ink never clears the whole terminal per frame): in a real terminal every frame landed
- * one line low. Unchanged lines are still not rebuilt or re-rendered by React, only re-written.
- */
-export const INK_OPTIONS = { maxFps: 30, incrementalRendering: false } as const;
-
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 
@@ -54,34 +44,45 @@ export interface TerminalOptions {
   stdin?: NodeJS.ReadStream;
 }
 
+/**
+ * The full-screen view: Ink reads the keys and the resizes (App), the store holds the state, and
+ * every state change is drawn at once by LineWriter (only the rows that changed). Snapshots pass
+ * a gate first (at most SNAPSHOT_FPS a second, the newest wins); keys change the view at once.
+ */
 export function terminalFrontend(onEffect: (e: Effect, dispatch: (a: UiAction) => void) => void, out: NodeJS.WriteStream = process.stdout, o: TerminalOptions = {}): Frontend {
   const store = new UiStore(initialState(out.columns || 80, out.rows || 24), onEffect);
   const times: number[] = [];
-  // When the state first changed since the last frame; subscribed before App, so it runs first.
-  let since: number | null = null;
-  store.subscribe(() => {
-    since ??= performance.now();
-  });
-  const onRender = () => {
-    if (since === null) return;
-    const t0 = since;
-    since = null;
-    // Ink writes the frame right after this callback, in the same synchronous run.
-    queueMicrotask(() => times.push(performance.now() - t0));
+  const memo = new ScreenMemo();
+  const writer = new LineWriter(out);
+  let drawn: UiState | null = null;
+  let open = true;
+  const draw = () => {
+    const s = store.getState();
+    if (!open || s === drawn) return;
+    const t0 = performance.now();
+    if (drawn && (drawn.cols !== s.cols || drawn.rows !== s.rows)) writer.invalidate();
+    // One row short of the terminal: writing its last cell would scroll some terminals.
+    writer.draw(screenLines(s, memo), Math.max(1, s.rows - 1));
+    drawn = s;
+    times.push(performance.now() - t0);
   };
+  store.subscribe(draw);
   const gate = new SnapshotGate<LiveSnapshot>(1000 / SNAPSHOT_FPS, (snap) => store.dispatch({ type: 'snapshot', snapshot: snap }));
   out.write(ALT_ON);
-  let ink: Instance | null = render(createElement(App, { store }), { ...INK_OPTIONS, stdout: out, ...(o.stdin ? { stdin: o.stdin } : {}), exitOnCtrlC: false, patchConsole: !o.stdin, onRender });
+  let ink: Instance | null = render(createElement(App, { store }), { stdout: out, ...(o.stdin ? { stdin: o.stdin } : {}), exitOnCtrlC: false, patchConsole: !o.stdin });
+  draw();
   return {
     show: (snap) => gate.push(snap),
     dispatch: store.dispatch,
     frameTimes: () => times.splice(0),
     close: () => {
       if (!ink) return;
+      open = false;
       gate.close();
       ink.unmount();
       ink.cleanup();
       ink = null;
+      writer.close();
       out.write(ALT_OFF);
     },
   };

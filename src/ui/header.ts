@@ -44,9 +44,9 @@ export function headerLines(snap: LiveSnapshot | null, s: UiState): Line[] {
     seg(String(snap.lost), snap.lost ? { color: 'red' } : {}),
     seg(' · dropped '),
     seg(String(snap.droppedLines), snap.droppedLines ? { color: 'red' } : {}),
-    ...costSegs(snap),
     seg(demo ? ` · demo: ${demo.started} containers started, ${demo.failed} failed, ${demo.running} running` : '', { color: 'cyan' }),
     seg(snap.session.recordingTo ? ` · recording to ${snap.session.recordingTo}` : '', { color: 'magenta' }),
+    ...costSegs(snap),
   ];
   return [line1, line2, line3];
 }

@@ -45,7 +45,7 @@ describe.skipIf(skip)('live view in a real terminal', () => {
     await a.waitFor(/read +n=\d/, 20_000);
     await a.waitFor(/goroutines \d+/, 20_000);
     await a.waitFor(/4 stacks .*\(\d+ of \d+ samples\)/, 30_000);
-    // Counters from perf stat: a rate, and hardware counters as a rate or plainly unsupported.
+    // Counters from /proc: a rate, and hardware counters as a rate or plainly unsupported.
     s = await a.waitFor(/context switches +[\d.]+[kM]?\/s/, 20_000);
     expect(s).toMatch(/cache misses +([\d.]+[kM]?\/s|not supported on this host)/);
     await a.waitFor(/5 events .*open [\d.]+[kM]?\/s/, 20_000);

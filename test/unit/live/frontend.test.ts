@@ -3,42 +3,11 @@
  * twice a second, a key is drawn at once (before the snapshot that waits), and frameTimes()
  * hands over one duration per frame drawn and clears them.
  */
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fmtElapsed } from '../../../src/ui/format.js';
 import { terminalFrontend, type Frontend } from '../../../src/ui/frontend.js';
 import { replaySnapshots } from '../../helpers/live-fixture.js';
-
-class FakeTerminal extends EventEmitter {
-  columns = 120;
-  rows = 40;
-  isTTY = true;
-  written = '';
-  write(s: string) {
-    this.written += s;
-    return true;
-  }
-}
-
-class FakeKeys extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  press(s: string) {
-    this.data = s;
-    this.emit('readable');
-  }
-}
+import { FakeKeys, FakeTerminal } from '../../helpers/fake-terminal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const snaps = replaySnapshots();
