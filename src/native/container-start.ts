@@ -11,12 +11,13 @@ import { phaseStats, startPhases, toMonotonic, type StartRequest } from '../aggr
 import { CtrscopeError, usageError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { ctrEvents, ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from '../runner/ctr.js';
-import { Tracer } from '../runner/tracer.js';
+import { ProbeTracer } from '../session/probe-tracer.js';
 import { btPath } from '../../probes/scripts.js';
-import type { ProbeReport } from '../../probes/types.js';
+import type { ProbeReport, TracerPlan } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor, say } from './common.js';
 import { renderStarts } from './container-start-render.js';
 import type { NativeProbe } from './types.js';
+import { sleep } from '../util/sleep.js';
 
 export const TEST_NAMESPACE = process.env.CTRSCOPE_NAMESPACE ?? 'ctrscope';
 export const TEST_IMAGE = process.env.CTRSCOPE_IMAGE ?? 'docker.io/library/busybox:latest';
@@ -108,23 +109,18 @@ const KEPT_TOPICS = new Set(['/snapshot/prepare', '/containers/create', '/tasks/
 async function startTracing() {
   const exec = new ExecTraceParser();
   const events = new ContainerdEventsParser((e: ContainerdEvent) => KEPT_TOPICS.has(e.topic));
-  const bpf = new Tracer({ label: 'bpftrace', argv: ['bpftrace', btPath('container-start')] });
+  // Text mode, read by ExecTraceParser (onLine), so the plan's parser is not used. Attached as
+  // ProbeTracer sees it (the kernel holds every program) once the BEGIN clock line has been read.
+  const plan: TracerPlan = { backend: 'bpftrace', attachPoint: 'tracepoint:sched:sched_process_exec', skipped: [], parser: 'bpftrace-json', argv: ['bpftrace', btPath('container-start')] };
+  const bpf = new ProbeTracer(plan, { onLine: (l) => exec.line(l), ready: () => exec.result().wallMinusMonoNs !== null });
   const ev = ctrEvents();
-  let ready!: () => void;
-  const attached = new Promise<void>((r) => (ready = r));
-  bpf.start({
-    onStdoutLine: (l) => {
-      exec.line(l);
-      if (exec.result().attached && exec.result().wallMinusMonoNs !== null) ready();
-    },
-  });
+  bpf.start();
   const stopBoth = async () => {
-    await Promise.all([bpf.exited ? undefined : bpf.stop(), ev.exited ? undefined : ev.stop()]);
+    await Promise.all([bpf.stop(), ev.exited ? undefined : ev.stop()]);
   };
-  const first = await Promise.race([attached.then(() => 'ok' as const), bpf.wait().then(() => 'exited' as const), sleep(30_000).then(() => 'slow' as const)]);
-  if (first !== 'ok') {
+  if ((await bpf.waitAttached(30_000)) !== 'attached') {
     await stopBoth();
-    const tail = (bpf.exited?.stderrTail ?? []).filter((l) => l.trim() && !/RLIMIT_MEMLOCK/.test(l)).slice(-2).join(' / ');
+    const tail = bpf.reason();
     throw new CtrscopeError('tracer', `bpftrace did not attach to sched:sched_process_exec${tail ? `: ${tail}` : ''}`, 'check that tracefs is mounted and bpftrace works (ctrscope doctor)');
   }
   ev.start({ onStdoutLine: (l) => events.line(l) });
@@ -137,4 +133,3 @@ async function startTracing() {
   return { exec, events, stop: stopBoth };
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -10,11 +10,11 @@
  *  - target-exited: a rung that ends on its own once its targets are gone (processGone) ended
  *    because they did, and no other rung is tried;
  *  - the stderr noise filter (STDERR_NOISE, one list) for the reasons it gives;
+ *    (what the tracers print and the kernel shows is read in ./probe-tracer-signals.ts)
  *  - the stop: the runner's one SIGINT → SIGTERM → SIGKILL ladder (src/runner/tracer.ts);
  *  - the follow policy for per-pid tracers (Followers, FOLLOW).
  * Data lines go to the plan's parser, or to the caller (onLine) when the caller reads them itself.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { BpftraceJsonParser, type BpftraceResult } from '../../parsers/bpftrace-json.js';
 import { PerfStatParser, type PerfStatResult } from '../../parsers/perf-stat.js';
 import { StraceParser, type StraceResult } from '../../parsers/strace.js';
@@ -22,7 +22,10 @@ import { StraceSummaryParser, type StraceSummaryResult } from '../../parsers/str
 import type { TracerPlan } from '../../probes/types.js';
 import { Tracer, type TracerExit } from '../runner/tracer.js';
 import type { Target } from '../targets/discover.js';
-import { PROC, processGone } from '../targets/procfs.js';
+import { processGone } from '../targets/procfs.js';
+import { BPFTRACE_ANNOUNCE, isNoise, kernelAttached, STRACE_ATTACHED } from './probe-tracer-signals.js';
+
+export { isNoise, kernelAttached, STDERR_NOISE } from './probe-tracer-signals.js';
 
 /** What a tracer's parser gathered, by parser kind. */
 export type ReaderResult =
@@ -46,59 +49,6 @@ function parserFor(plan: TracerPlan): AnyParser {
     case 'perf-script':
       throw new Error('perf-script output is not read by one-shot probes');
   }
-}
-
-/**
- * stderr lines that are never the reason a tracer failed: blank lines, bpftrace's
- * "couldn't set RLIMIT_MEMLOCK" (this kernel accounts BPF memory without it) and its warnings.
- */
-export const STDERR_NOISE: readonly RegExp[] = [/^\s*$/, /RLIMIT_MEMLOCK/, /WARNING:/];
-export const isNoise = (line: string): boolean => STDERR_NOISE.some((re) => re.test(line));
-
-/** bpftrace says it is attaching: -f json's attached_probes line, or text mode's "Attaching N probes...". */
-const BPFTRACE_ANNOUNCE = /^\{"type": ?"attached_probes"|^Attaching \d+ probes?\.\.\./;
-/** strace: "Process 3026 attached" (with -f: "... attached with 11 threads"). */
-const STRACE_ATTACHED = /^strace: Process \d+ attached/;
-
-function onlineCpus(): number {
-  try {
-    return readFileSync('/sys/devices/system/cpu/online', 'utf8')
-      .trim()
-      .split(',')
-      .reduce((n, r) => {
-        const [a, b] = r.split('-').map(Number);
-        return n + (b === undefined ? 1 : b - a! + 1);
-      }, 0);
-  } catch {
-    return 1;
-  }
-}
-
-/**
- * Whether the bpftrace with this pid has attached every program it loaded, as the kernel shows
- * it: each loaded program ("anon_inode:bpf-prog") holds a perf event or a BPF link once attached,
- * on top of one output perf event per online CPU.
- */
-export function kernelAttached(pid: number): boolean {
-  let perf = 0;
-  let prog = 0;
-  let fds: string[];
-  try {
-    fds = readdirSync(`${PROC}/${pid}/fd`);
-  } catch {
-    return false;
-  }
-  for (const fd of fds) {
-    let link = '';
-    try {
-      link = readlinkSync(`${PROC}/${pid}/fd/${fd}`);
-    } catch {
-      continue;
-    }
-    if (link === 'anon_inode:[perf_event]' || link === 'anon_inode:bpf_link') perf++;
-    else if (link === 'anon_inode:bpf-prog') prog++;
-  }
-  return prog > 0 && perf >= onlineCpus() + prog;
 }
 
 /** How the last rung ended: stopped by us, because its targets exited, or on its own (why). */
@@ -233,15 +183,18 @@ export class ProbeTracer {
   }
 
   private markAttached(): void {
-    clearTimeout(this.confirmTimer);
-    this.confirmTimer = undefined;
+    this.stopConfirming();
     this.attachedAt = Date.now();
     for (const w of this.attachWaiters.splice(0)) w();
   }
 
-  private async rungEnded(x: TracerExit, run: number): Promise<void> {
+  private stopConfirming(): void {
     clearTimeout(this.confirmTimer);
     this.confirmTimer = undefined;
+  }
+
+  private async rungEnded(x: TracerExit, run: number): Promise<void> {
+    this.stopConfirming();
     this.o.onEnd?.(x, run);
     if (this.stopRequested) return this.endWith({ by: 'stop' });
     if (this.targetsGone()) return this.endWith({ by: 'target-exited' });
@@ -319,12 +272,12 @@ export class ProbeTracer {
   async stop(): Promise<void> {
     if (!this.stoppedAt) this.stoppedAt = Date.now();
     this.stopRequested = true;
-    clearTimeout(this.confirmTimer);
+    this.stopConfirming();
     if (this.tracer.exited) return;
     await this.tracer.stop();
   }
 
-  /** True when the tracer ended on its own, before we asked it to stop. */
+  /** True when the current rung ended on its own, before we asked it to stop. */
   get endedByItself(): boolean {
     return !!this.tracer.exited && !this.stopRequested;
   }
@@ -390,10 +343,7 @@ export class Followers {
   add(target: Target): void {
     if (this.stopped || this.followed.has(target.pid)) return;
     this.followed.add(target.pid);
-    if (this.tracers.filter((f) => !f.tracer.exited).length >= this.policy.maxTracers) {
-      this.refused++;
-      return;
-    }
+    if (this.tracers.filter((f) => !f.tracer.exited).length >= this.policy.maxTracers) return void this.refused++;
     const plan = this.planFor(target);
     if (!plan) return;
     const f = new ProbeTracer(plan);
