@@ -2,7 +2,8 @@
  * Runs the live sources: for each, the one tracer its probe's plan names for the whole session
  * (falling back down an attach ladder when a rung does not attach), or a poll. No tracer is
  * restarted on a schedule: the live probes print what changed each second, so what a source keeps
- * stays bounded without restarts. Output goes to the engine and the recording, tagged by run.
+ * stays bounded without restarts. Each event is one record entry, tagged by run: it drives the
+ * engine through applyEntry (replay.ts, as a replay does) and goes to the recording as it is.
  * Each tracer is a ProbeTracer (probe-tracer.ts: attach ladder, target-exited, stop); this module
  * only decides what runs and writes what happens.
  */
@@ -14,7 +15,8 @@ import type { HostTargets, Target } from '../targets/discover.js';
 import type { LiveEngine } from './live.js';
 import type { LiveSourceDef } from './live-sources/types.js';
 import { ProbeTracer } from './probe-tracer.js';
-import type { RecordedSource, RecordSink } from './record-format.js';
+import type { RecordedSource, RecordEntry, RecordSink } from './record-format.js';
+import { applyEntry } from './replay.js';
 
 /** One source's tracers or polls. */
 class SourceRunner {
@@ -36,9 +38,14 @@ class SourceRunner {
     private readonly onTargetsChanged: () => void,
   ) {}
 
-  private status(patch: Parameters<LiveEngine['setStatus']>[1], record = true): void {
-    this.engine.setStatus(this.def.id, patch);
-    if (record && (patch.state || patch.message || patch.attachPoint)) this.sink.write({ t: this.now(), type: 'status', source: this.def.id, state: patch.state, message: patch.message, attachPoint: patch.attachPoint });
+  /** One event: to the engine, and to the recording. */
+  private emit(e: RecordEntry): void {
+    applyEntry(this.engine, e);
+    this.sink.write(e);
+  }
+
+  private status(patch: Omit<Extract<RecordEntry, { type: 'status' }>, 't' | 'type' | 'source'>): void {
+    this.emit({ t: this.now(), type: 'status', source: this.def.id, ...patch });
   }
 
   /** Plans without starting anything; returns the recording header's entry. */
@@ -83,27 +90,18 @@ class SourceRunner {
       env: this.def.env,
       reasonLines: 1,
       reasonChars: 200,
-      onRun: (plan, run) => {
-        const t0 = this.now();
-        this.sink.write({ t: t0, type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint });
-        this.engine.runStarted(id, run, { pids: plan.pids, attachPoint: plan.attachPoint }, t0);
-      },
-      // strace writes its trace on stderr (plan.stream): its lines are then the chunks recorded.
-      onChunk: (text, run) => this.sink.write({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
-      onLine: (l, run) => {
-        this.engine.line(id, l, this.now(), run);
+      onRun: (plan, run) => this.emit({ t: this.now(), type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint }),
+      // The engine reads the chunks (strace writes its trace on stderr, plan.stream: its lines are the chunks).
+      onChunk: (text, run) => this.emit({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
+      onLine: (l) => {
         if (hint?.(l)) this.onTargetsChanged();
       },
       onStderr: (l, run) => {
-        if (l.trim()) this.sink.write({ t: this.now(), type: 'stderr', source: id, run, line: l });
+        if (l.trim()) this.emit({ t: this.now(), type: 'stderr', source: id, run, line: l });
       },
-      onDropped: (droppedLines) => this.engine.setStatus(id, { droppedLines }),
-      onPid: (pid) => this.engine.setStatus(id, { pid }),
-      onEnd: (_x, run) => {
-        const t = this.now();
-        this.engine.runEnded(id, run, t);
-        this.sink.write({ t, type: 'end', source: id, run });
-      },
+      onDropped: (droppedLines) => this.status({ droppedLines }),
+      onPid: (pid) => this.status({ pid }),
+      onEnd: (_x, run) => this.emit({ t: this.now(), type: 'end', source: id, run }),
       onFallback: (from, to, why) => {
         this.plan = to;
         this.status({ attachPoint: to.attachPoint, message: `${from.attachPoint} did not attach${why ? ` (${why})` : ''}; using ${to.attachPoint}` });
@@ -124,21 +122,16 @@ class SourceRunner {
     const once = async () => {
       if (this.stopping) return;
       const run = this.polls++;
-      const t0 = this.now();
-      this.sink.write({ t: t0, type: 'run', source: id, run });
-      this.engine.runStarted(id, run, {}, t0);
+      this.emit({ t: this.now(), type: 'run', source: id, run });
       try {
         const text = await p.fetch(this.hostNow());
-        const t = this.now();
-        this.sink.write({ t, type: 'stdout', source: id, run, chunk: text });
-        this.engine.chunk(id, text, t, run);
-        if (this.engine.status(id)?.state !== 'running') this.status({ state: 'running', message: undefined });
+        this.emit({ t: this.now(), type: 'stdout', source: id, run, chunk: text });
+        // '' clears the message (a recorded entry cannot carry undefined).
+        if (this.engine.status(id)?.state !== 'running') this.status({ state: 'running', message: '' });
       } catch (e) {
         this.status({ state: 'failed', message: (e as Error).message.slice(0, 200) });
       }
-      const t = this.now();
-      this.engine.runEnded(id, run, t);
-      this.sink.write({ t, type: 'end', source: id, run });
+      this.emit({ t: this.now(), type: 'end', source: id, run });
       if (!this.stopping) this.timer = setTimeout(() => void once(), p.everyMs);
     };
     void once();
@@ -153,7 +146,7 @@ class SourceRunner {
     this.stopping = true;
     clearTimeout(this.timer);
     await this.pt?.stop();
-    if (!this.def.poll) this.engine.setStatus(this.def.id, { state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
+    if (!this.def.poll) this.status({ state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
   }
 }
 

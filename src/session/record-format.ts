@@ -9,13 +9,16 @@
  *   {"t":3640,"type":"end","source":"syscalls","run":0}
  *   {"t":1013,"type":"stderr","source":"syscalls","line":"…"}
  *   {"t":5020,"type":"status","source":"syscalls","state":"stopped","message":"…"}
+ *   {"t":5021,"type":"status","source":"syscalls","pid":4121,"droppedLines":120}
  *   {"t":1000,"type":"self","cpuPct":2.1,"tracersCpuPct":0.8,"rssMiB":80,"tracersRssMiB":190,"framesMs":[3.1]}
  *   {"t":1000,"type":"demo","started":4,"failed":0,"running":2}
  *
  * stdout chunks are the tracer's raw output as it arrived (decoded as UTF-8), so a replay runs
  * them through the same parsers. A source can have several runs (a tracer restarted, one per
  * followed process, one per poll): `run` keeps their outputs apart; absent means 0. A reader
- * ignores types it does not know.
+ * ignores types it does not know. Each entry is also what drove the live view (replay.ts
+ * applyEntry): a status entry's pid and droppedLines (added later; older recordings lack them)
+ * and an empty message (clears the one shown) are as the live view showed them.
  */
 import type { HostTargets } from '../targets/discover.js';
 import type { SessionInfo, SourceStatus } from '../live-model/types.js';
@@ -32,7 +35,7 @@ export type RecordEntry =
   | { t: number; type: 'stdout'; source: string; run?: number; chunk: string }
   | { t: number; type: 'end'; source: string; run: number }
   | { t: number; type: 'stderr'; source: string; run?: number; line: string }
-  | ({ t: number; type: 'status'; source: string } & Partial<Pick<SourceStatus, 'state' | 'message' | 'pid' | 'attachPoint'>>)
+  | ({ t: number; type: 'status'; source: string } & Partial<Pick<SourceStatus, 'state' | 'message' | 'pid' | 'attachPoint' | 'droppedLines'>>)
   | { t: number; type: 'self'; cpuPct: number; tracersCpuPct: number; rssMiB?: number; tracersRssMiB?: number; framesMs?: number[] }
   | ({ t: number; type: 'demo' } & NonNullable<SessionInfo['demo']>);
 

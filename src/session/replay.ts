@@ -1,6 +1,8 @@
 /**
  * Plays a recording (record-format.ts) into a live engine: the same sources and parsers as a live
  * session, driven by the recorded times instead of running tracers. Nothing here spawns.
+ * applyEntry is the one way an entry drives the engine, for the live feed as for a replay: what
+ * is recorded is what the live view showed.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,32 +122,43 @@ export class ReplayFeed {
   }
 
   private apply(e: RecordEntry): void {
-    const g = this.engine;
-    switch (e.type) {
-      case 'run':
-        g.runStarted(e.source, e.run, { pids: e.pids, attachPoint: e.attachPoint }, e.t);
-        break;
-      case 'stdout':
-        g.chunk(e.source, e.chunk, e.t, e.run ?? 0);
-        break;
-      case 'end':
-        g.runEnded(e.source, e.run, e.t);
-        break;
-      case 'host':
-        g.setHost(e.host);
-        break;
-      case 'status':
-        g.setStatus(e.source, { ...(e.state && { state: e.state }), ...(e.message && { message: e.message }), ...(e.pid && { pid: e.pid }), ...(e.attachPoint && { attachPoint: e.attachPoint }) });
-        break;
-      case 'self':
-        g.setSelf({ cpuPct: e.cpuPct, tracersCpuPct: e.tracersCpuPct, rssMiB: e.rssMiB, tracersRssMiB: e.tracersRssMiB });
-        break;
-      case 'demo':
-        g.setSession({ demo: { started: e.started, failed: e.failed, running: e.running } });
-        break;
-      default:
-        // stderr lines are kept for people reading the file; other types come from newer versions.
-        break;
-    }
+    applyEntry(this.engine, e);
+  }
+}
+
+/** What one recorded entry does to the engine (live, as it is written, and in a replay). */
+export function applyEntry(g: LiveEngine, e: RecordEntry): void {
+  switch (e.type) {
+    case 'run':
+      g.runStarted(e.source, e.run, { pids: e.pids, attachPoint: e.attachPoint }, e.t);
+      break;
+    case 'stdout':
+      g.chunk(e.source, e.chunk, e.t, e.run ?? 0);
+      break;
+    case 'end':
+      g.runEnded(e.source, e.run, e.t);
+      break;
+    case 'host':
+      g.setHost(e.host);
+      break;
+    case 'status':
+      // An empty message clears the one shown; older recordings only ever set fields.
+      g.setStatus(e.source, {
+        ...(e.state && { state: e.state }),
+        ...(e.message !== undefined && { message: e.message || undefined }),
+        ...(e.pid && { pid: e.pid }),
+        ...(e.attachPoint && { attachPoint: e.attachPoint }),
+        ...(e.droppedLines !== undefined && { droppedLines: e.droppedLines }),
+      });
+      break;
+    case 'self':
+      g.setSelf({ cpuPct: e.cpuPct, tracersCpuPct: e.tracersCpuPct, rssMiB: e.rssMiB, tracersRssMiB: e.tracersRssMiB });
+      break;
+    case 'demo':
+      g.setSession({ demo: { started: e.started, failed: e.failed, running: e.running } });
+      break;
+    default:
+      // stderr lines are kept for people reading the file; other types come from newer versions.
+      break;
   }
 }
