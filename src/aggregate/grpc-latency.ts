@@ -3,6 +3,7 @@
  * code), and p50/p99 latency estimated from the histogram buckets the way Prometheus'
  * histogram_quantile does (linear inside the bucket that holds the rank), bounded by the mean.
  */
+import { histQuantile } from '../../parsers/bpftrace-hist.js';
 import type { PromScrape } from '../../parsers/prometheus-text.js';
 
 export interface MethodLatency {
@@ -28,24 +29,23 @@ const fullName = (l: Record<string, string>) => `/${l.grpc_service ?? '?'}/${l.g
 /** A counter's growth; a smaller end value means containerd restarted, so the end value is the growth. */
 const grow = (a: number | undefined, b: number) => (a === undefined || b < a ? b : b - a);
 
-/** The q-quantile (0..1) of cumulative buckets sorted by le; null when empty. */
+/**
+ * The q-quantile (0..1) of cumulative buckets; null when empty. The buckets become ranges
+ * (previous bound to this one, 0 below the first) for histQuantile, the one bucket-quantile rule:
+ * linear inside the bucket that holds the rank, and beyond the last finite bound that bound, as
+ * Prometheus does.
+ */
 export function bucketQuantile(q: number, buckets: Bucket[]): number | null {
   const sorted = [...buckets].sort((a, b) => a.le - b.le);
-  const total = sorted.at(-1)?.count ?? 0;
-  if (total <= 0) return null;
-  const rank = q * total;
-  let prevLe = 0;
-  let prevCount = 0;
-  for (const b of sorted) {
-    if (b.count >= rank && b.count > prevCount) {
-      // Beyond the last finite bound nothing is known: report that bound, as Prometheus does.
-      if (!Number.isFinite(b.le)) return prevLe;
-      return prevLe + (b.le - prevLe) * ((rank - prevCount) / (b.count - prevCount));
-    }
-    prevLe = Number.isFinite(b.le) ? b.le : prevLe;
-    prevCount = b.count;
-  }
-  return prevLe;
+  let low = 0;
+  let below = 0;
+  const ranges = sorted.map((b) => {
+    const r = { low, high: b.le, count: b.count - below };
+    if (Number.isFinite(b.le)) low = b.le;
+    below = b.count;
+    return r;
+  });
+  return histQuantile(ranges, q);
 }
 
 function byMethod<T>(s: PromScrape, name: string, key: (l: Record<string, string>) => string | null, into: Map<string, T>, add: (acc: T | undefined, labels: Record<string, string>, v: number) => T): void {

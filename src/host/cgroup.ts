@@ -5,7 +5,8 @@
  *   /proc/PID/cgroup on a hybrid host:   "4:memory:/ctrscope/web1" ... "0::/ctrscope/web1"
  *   /proc/self/mounts:                   "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,... 0 0"
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readOrNull } from '../util/read.js';
 import { readProc } from '../targets/procfs.js';
 
 /** Where the cgroup v2 hierarchy is mounted, or null. */
@@ -62,10 +63,4 @@ export function pidsInCgroupOf(pid: number): number[] {
   return [pid];
 }
 
-function safeRead(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
+const safeRead = (path: string): string => readOrNull(path) ?? '';

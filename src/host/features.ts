@@ -5,7 +5,8 @@
  * Each feature is { ok, detail, fix }: ok null means "not known" (e.g. tracefs not mounted, so
  * kprobe_events cannot be looked for). Detection never throws.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readOrNull } from '../util/read.js';
 import { run } from '../runner/exec.js';
 import { mounted, which } from './preflight.js';
 
@@ -34,13 +35,7 @@ export interface KernelFeatures {
 const SYS = process.env.CTRSCOPE_SYS ?? '/sys';
 const PROCFS = process.env.CTRSCOPE_PROC ?? '/proc';
 
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
+const read = readOrNull;
 
 /** Where tracefs is mounted (the modern path first), or null. */
 export function tracefsPath(): string | null {

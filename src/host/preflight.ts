@@ -1,5 +1,6 @@
 /** Checks made before a tracer starts: each failure is one line with its fix and its own exit code. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readOrNull } from '../util/read.js';
 import { CtrscopeError } from '../errors.js';
 import { mountFs } from '../runner/exec.js';
 
@@ -28,13 +29,7 @@ export function requireTool(tool: string): string {
 }
 
 export function mounted(path: string): boolean {
-  try {
-    return readFileSync('/proc/self/mounts', 'utf8')
-      .split('\n')
-      .some((l) => l.split(' ')[1] === path);
-  } catch {
-    return false;
-  }
+  return (readOrNull('/proc/self/mounts') ?? '').split('\n').some((l) => l.split(' ')[1] === path);
 }
 
 /**

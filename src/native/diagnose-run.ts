@@ -14,7 +14,7 @@ import { grpcLatencyDiff, hasGrpcHistogram } from '../aggregate/grpc-latency.js'
 import { scalar } from '../../parsers/prometheus-text.js';
 import { CtrscopeError } from '../errors.js';
 import { discover } from '../targets/discover.js';
-import { readProc } from '../targets/procfs.js';
+import { procCpu, readProc } from '../targets/procfs.js';
 import { decodeProfile, goroutines, rawCpuProfile, rawProfile } from '../containerd/debug-client.js';
 import { debugSocket, metricsUrl } from '../containerd/endpoints.js';
 import { scrape, type TimedScrape } from '../containerd/metrics-client.js';
@@ -22,15 +22,10 @@ import { startSyscallWatch } from './syscall-watch.js';
 import { syscallLatencyRows, syscallOutliers } from '../aggregate/syscall-outliers.js';
 import { syscallNamer } from '../host/syscalls.js';
 
-const CLK_TCK = 100;
-
 /** RSS and CPU seconds of a process from /proc, or nulls when it is gone. */
 export function procUsage(pid: number): { rssBytes: number | null; cpuSeconds: number | null } {
-  const stat = readProc(pid, 'stat');
   const status = readProc(pid, 'status');
-  const f = stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : [];
-  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after the comm.
-  const cpu = f.length > 13 ? (Number(f[11]) + Number(f[12])) / CLK_TCK : null;
+  const cpu = procCpu(pid)?.own ?? null;
   const rss = status ? /^VmRSS:\s+(\d+) kB/m.exec(status) : null;
   return { rssBytes: rss ? Number(rss[1]) * 1024 : null, cpuSeconds: cpu };
 }

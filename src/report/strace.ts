@@ -1,5 +1,6 @@
 /** `ctrscope report` for strace traces: syscalls by time spent, the slowest calls, what did not return. */
 import { StraceParser, type StraceResult, type SyscallStat } from '../../parsers/strace.js';
+import { callLine } from '../output/strace-call.js';
 import { fmtInt, renderTable } from '../output/table.js';
 import type { ReportRenderer } from './types.js';
 
@@ -54,7 +55,7 @@ export const straceReport: ReportRenderer<StraceResult> = {
           { title: 'seconds', get: (c) => (c.seconds ?? 0).toFixed(6) },
           { title: 'pid', get: (c) => String(c.pid) },
           { title: 'started', get: (c) => c.time ?? '', align: 'left' },
-          { title: 'call', get: (c) => `${c.syscall}(${c.args}) = ${c.ret}${c.errno ? ` ${c.errno}` : ''}`, align: 'left' },
+          { title: 'call', get: (c) => callLine(c), align: 'left' },
         ]).trimEnd(),
       );
     }

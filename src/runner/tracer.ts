@@ -16,6 +16,7 @@
 import { LineSplitter } from '../../parsers/lines.js';
 import { statFields } from '../targets/procfs.js';
 import { drain, type DrainEvent, type Drained } from './drain-pool.js';
+import { sleep } from '../util/sleep.js';
 
 export const SESSION_ENV = 'CTRSCOPE_SESSION';
 
@@ -246,4 +247,3 @@ export class Tracer {
 }
 
 // unref: a pending deadline must not keep ctrscope alive once the tracer has exited.
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -4,37 +4,8 @@
  */
 import { run } from '../runner/exec.js';
 import { discover, type HostTargets } from '../targets/discover.js';
-import { exePath, readProc } from '../targets/procfs.js';
+import { exePath, procCpu } from '../targets/procfs.js';
 import type { SelfUsage } from '../live-model/types.js';
-
-/** /proc/PID/stat reports times in USER_HZ, which Linux fixes at 100 for user space. */
-const USER_HZ = 100;
-
-/** CPU seconds of a process from /proc/PID/stat, or null when it is gone. */
-export interface ProcCpu {
-  /** utime + stime: its own threads. */
-  own: number;
-  /** cutime + cstime: its children that exited and were reaped (restarted tracers, helpers). */
-  reaped: number;
-  /** Resident memory, bytes. */
-  rss: number;
-}
-
-export function procCpu(pid: number | 'self'): ProcCpu | null {
-  const s = readProc(pid, 'stat');
-  if (s === null) return null;
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  // After the comm: state(0) ppid(1) ... utime is field 14 of the whole line, index 11 here;
-  // stime 12, cutime 13, cstime 14, rss (pages) 21.
-  const own = (Number(f[11]) + Number(f[12])) / USER_HZ;
-  const reaped = (Number(f[13]) + Number(f[14])) / USER_HZ;
-  return Number.isFinite(own) && Number.isFinite(reaped) ? { own, reaped, rss: Number(f[21]) * 4096 } : null;
-}
-
-/** utime + stime of a process in seconds, or null when it is gone. */
-export function cpuSeconds(pid: number): number | null {
-  return procCpu(pid)?.own ?? null;
-}
 
 /** containerd's version from its own binary ("containerd github.com/containerd/containerd 1.6.20 …"). */
 export async function containerdVersion(pid: number | undefined): Promise<string | null> {

@@ -13,6 +13,8 @@ import type { StraceView, UiAction } from '../ui/state.js';
 import { fmtNs, fmtRate } from '../ui/format.js';
 import { col } from '../ui/text.js';
 import { ProbeTracer } from './probe-tracer.js';
+import { callLine } from '../output/strace-call.js';
+import { sleep } from '../util/sleep.js';
 
 export const STRACE_SECONDS = 5;
 
@@ -25,7 +27,7 @@ export function straceLines(r: StraceResult, seconds: number): string[] {
   for (const s of [...r.syscalls].sort((a, b) => b.seconds - a.seconds).slice(0, 8))
     out.push(col(s.syscall, 18, 'left') + col(String(s.calls), 8) + col(String(s.errors), 8) + col(fmtNs(s.seconds * 1e9), 9) + col(fmtNs((s.seconds / Math.max(1, s.calls)) * 1e9), 9));
   if (r.slowest.length) out.push('', 'slowest calls:');
-  for (const c of r.slowest.slice(0, 6)) out.push(`${col(fmtNs((c.seconds ?? 0) * 1e9), 8)}  [${c.pid}] ${c.syscall}(${c.args.slice(0, 60)}) = ${c.ret}${c.errno ? ` ${c.errno}` : ''}`);
+  for (const c of r.slowest.slice(0, 6)) out.push(`${col(fmtNs((c.seconds ?? 0) * 1e9), 8)}  [${c.pid}] ${callLine(c, 60)}`);
   return out;
 }
 
@@ -80,4 +82,3 @@ export function runStrace(pid: number, label: string, host: HostTargets, dispatc
   };
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -21,6 +21,7 @@ import type { Summary, SummaryInput } from '../summaries/types.js';
 import { Progress } from '../output/progress.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
 import { Followers, ProbeTracer } from './probe-tracer.js';
+import { sleep } from '../util/sleep.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -281,4 +282,3 @@ function discoverKeepingExited(start: HostTargets): HostTargets {
 }
 
 // Unref'd: after Ctrl-C the pending timer must not keep ctrscope alive (the tracers keep the loop busy while they run).
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,5 +1,6 @@
 import type { StraceCall } from '../../parsers/strace.js';
 import { sortRows, type SyscallRow } from '../aggregate/syscalls.js';
+import { callLine } from '../output/strace-call.js';
 import { fmtInt, renderTable } from '../output/table.js';
 import { syscallTable, targetsSeen } from './common.js';
 import type { Summary } from './types.js';
@@ -34,7 +35,7 @@ export const syscallTraceSummary: Summary<SyscallTraceFields> = {
       { title: 'SECONDS', get: (c) => (c.seconds === null ? '-' : c.seconds.toFixed(6)) },
       { title: 'TIME', get: (c) => c.time ?? '-', align: 'left' },
       { title: 'TID', get: (c) => String(c.pid) },
-      { title: 'CALL', get: (c) => `${c.syscall}(${c.args.length > 90 ? c.args.slice(0, 89) + '…' : c.args}) = ${c.ret}${c.errno ? ` ${c.errno}` : ''}`, align: 'left' },
+      { title: 'CALL', get: (c) => callLine(c, 90), align: 'left' },
     ]);
     const table = syscallTable(r.syscalls);
     return `${head}slowest calls:\n${slow}\nper syscall:\n${table}`;

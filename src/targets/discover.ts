@@ -3,7 +3,8 @@
  * A shim's command line carries `-namespace NS -id ID -address SOCK`; the containers it serves
  * are the bundles under containerd's state dir whose init process is the shim's child.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readOrNull } from '../util/read.js';
 import { cmdline, comm, listPids, statFields } from './procfs.js';
 
 export type Role = 'containerd' | 'shim' | 'container' | 'other';
@@ -96,13 +97,7 @@ function safeReaddir(dir: string): string[] {
     return [];
   }
 }
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
+const safeRead = (file: string): string => (readOrNull(file) ?? '').trim();
 
 /** The role of a pid seen in a trace, from what discovery knows now or from its comm. */
 export function roleOf(pid: number, commName: string, host: HostTargets): Role {

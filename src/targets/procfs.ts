@@ -1,14 +1,12 @@
 /** Small, failure-tolerant readers of /proc. A process can vanish between two reads: every reader returns null then. */
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { TICKS_PER_SEC } from '../../parsers/proc-counters.js';
+import { readOrNull } from '../util/read.js';
 
 export const PROC = process.env.CTRSCOPE_PROC ?? '/proc';
 
 export function readProc(pid: number | 'self', file: string): string | null {
-  try {
-    return readFileSync(`${PROC}/${pid}/${file}`, 'utf8');
-  } catch {
-    return null;
-  }
+  return readOrNull(`${PROC}/${pid}/${file}`);
 }
 
 export function listPids(): number[] {
@@ -48,6 +46,28 @@ export function statFields(pid: number): { ppid: number; startTime: number; stat
   return { state: rest[0] ?? '?', ppid: Number(rest[1]), startTime: Number(rest[19]) };
 }
 
+/** CPU time of a process from /proc/PID/stat, in seconds; resident memory in bytes. */
+export interface ProcCpu {
+  /** utime + stime: its own threads. */
+  own: number;
+  /** cutime + cstime: its children that exited and were reaped (restarted tracers, helpers). */
+  reaped: number;
+  /** Resident memory, bytes (stat's rss pages of 4 KiB). */
+  rss: number;
+}
+
+/** The one reader of CPU seconds from /proc/PID/stat; null when the process is gone. */
+export function procCpu(pid: number | 'self'): ProcCpu | null {
+  const s = readProc(pid, 'stat');
+  if (s === null) return null;
+  // After the comm: state(0) ppid(1) ... utime is field 14 of the whole line, index 11 here;
+  // stime 12, cutime 13, cstime 14, rss (pages) 21.
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  const own = (Number(f[11]) + Number(f[12])) / TICKS_PER_SEC;
+  const reaped = (Number(f[13]) + Number(f[14])) / TICKS_PER_SEC;
+  return Number.isFinite(own) && Number.isFinite(reaped) ? { own, reaped, rss: Number(f[21]) * 4096 } : null;
+}
+
 /** True when the process is gone, or its pid now names another process (another start time). */
 export function processGone(pid: number, startTime?: number): boolean {
   const st = statFields(pid);
@@ -72,7 +92,7 @@ export function threadIds(pid: number): number[] {
 
 export function pidMax(): number {
   try {
-    return Number(readFileSync(`${PROC}/sys/kernel/pid_max`, 'utf8').trim()) || 4194304;
+    return Number(readOrNull(`${PROC}/sys/kernel/pid_max`)?.trim()) || 4194304;
   } catch {
     return 4194304;
   }
