@@ -29,11 +29,11 @@ export const liveKernel: ProbeDefinition<z.infer<typeof noParams>> = {
 
 export const liveStacks: ProbeDefinition<z.infer<typeof noParams>> = {
   name: 'live-stacks',
-  summary: 'the live view: on-CPU stacks at 99 Hz, printed every 5 s',
+  summary: 'the live view: on-CPU stacks at 49 Hz, printed every 10 s',
   backends: ['bpftrace'],
   params: noParams,
   inKernel: true,
-  plan: (ctx) => bpftracePlan(ctx, 'live-stacks', 'profile:hz:99', { env: symbolEnv(ctx), stopGraceMs: 20_000 }),
+  plan: (ctx) => bpftracePlan(ctx, 'live-stacks', 'profile:hz:49', { env: symbolEnv(ctx), stopGraceMs: 20_000 }),
 };
 
 /**

@@ -24,7 +24,7 @@ trap 'stop_load; rm -f "$err"' EXIT
 capture() {
   local name=$1; shift
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return 0; fi
-  bash "$root/scripts/load.sh" 60 2>/dev/null &
+  bash "$root/scripts/load.sh" "${load_n:-60}" 2>/dev/null &
   load_pid=$!
   sleep 0.3
   env "$@" bpftrace -f json "$root/probes/$name.bt" "$pid" containerd-shim > "$out/$name.jsonl" 2> "$err" &
@@ -48,7 +48,7 @@ capture process-exec BPFTRACE_STRLEN=128
 capture cpu-profile BPFTRACE_CACHE_USER_SYMBOLS=1
 capture off-cpu BPFTRACE_CACHE_USER_SYMBOLS=1
 dur=4 capture live-kernel BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
-dur=11 capture live-stacks BPFTRACE_CACHE_USER_SYMBOLS=1
+dur=21 load_n=250 capture live-stacks BPFTRACE_CACHE_USER_SYMBOLS=1
 
 # syscall-count-slow: slow calls are rare on a quiet containerd, so this capture also counts a
 # helper that makes one (test/bin/slow-munmap.py: a munmap of 1 GiB, tens of ms) by its pid.

@@ -152,7 +152,8 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const tty = canUseTerminal();
   ui = tty ? terminalFrontend(onEffect) : plainFrontend();
-  timer = setInterval(tick, o.intervalMs ?? (tty ? 500 : 1000));
+  // Once a second: the tracers print and the counters are read once a second.
+  timer = setInterval(tick, o.intervalMs ?? 1000);
   if (tty) tick();
   return done;
 }

@@ -33,7 +33,7 @@ export function canUseTerminal(out: NodeJS.WriteStream = process.stdout, input: 
   return !!out.isTTY && !!input.isTTY && typeof input.setRawMode === 'function';
 }
 
-/** Snapshots arrive every 500 ms; the terminal gets at most this many of them a second. */
+/** Snapshots arrive once a second; the terminal never gets more than this many of them a second. */
 export const SNAPSHOT_FPS = 2;
 
 const ALT_ON = '\x1b[?1049h';

@@ -46,6 +46,8 @@ interface PerPid extends Agg {
   opens: number;
   execs: number;
   bySyscall: Map<string, Agg>;
+  /** Alone under its comm: the comm's per-syscall figures are its own. */
+  own: boolean;
 }
 
 interface WindowEntry {
@@ -53,6 +55,9 @@ interface WindowEntry {
   read: Bucket[];
   write: Bucket[];
 }
+
+/** A stats() map's entries ([] for anything else). */
+const statsEntries = (v: unknown): Array<[string, unknown]> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : []);
 
 const histOf = (v: unknown): Bucket[] => (Array.isArray(v) ? normalizeHist(v) : []);
 
@@ -129,32 +134,56 @@ export class KernelSource implements LiveSource {
     const pids = new Map<number, PerPid>();
     const perPid = (pid: number, comm: string): PerPid => {
       let x = pids.get(pid);
-      if (!x) pids.set(pid, (x = { comm, calls: 0, errors: 0, ns: 0, vfs: 0, opens: 0, execs: 0, bySyscall: new Map() }));
+      if (!x) pids.set(pid, (x = { comm, calls: 0, errors: 0, ns: 0, vfs: 0, opens: 0, execs: 0, bySyscall: new Map(), own: false }));
       return x;
     };
-    // @sc [comm, pid, nr] -> {count, total}; @errors [comm, pid, nr] -> count.
+    const vfsByComm = new Map<string, number>();
+    const opensByComm = new Map<string, number>();
+    // @sc [comm, nr] and @pc [comm, pid] -> {count, total}; @errors [comm, nr], @pe [comm, pid] -> count.
     const bySyscall = new Map<string, Agg>();
+    const byComm = new Map<string, Map<string, Agg>>();
     const errors = numbersOf(p.maps.get('@errors'));
-    const sc = p.maps.get('@sc');
-    for (const [key, v] of Object.entries(typeof sc === 'object' && sc !== null ? (sc as Record<string, unknown>) : {})) {
+    for (const [key, v] of statsEntries(p.maps.get('@sc'))) {
       const st = asStats(v);
-      const [comm, pidText, nrText] = splitMapKey(key, 3);
-      const pid = Number(pidText);
+      const [comm, nrText] = splitMapKey(key, 2);
       const nr = Number(nrText);
-      if (!st || !Number.isInteger(pid) || !Number.isInteger(nr)) {
+      if (!st || comm === undefined || !Number.isInteger(nr)) {
         this.reader.unrecognized++;
         continue;
       }
       const name = this.nameOf(nr);
       const err = errors[key] ?? 0;
       add(bySyscall, name, st.count, err, st.total);
-      const pp = perPid(pid, comm ?? '?');
+      let c = byComm.get(comm);
+      if (!c) byComm.set(comm, (c = new Map()));
+      add(c, name, st.count, err, st.total);
+      if (READS.has(nr) || WRITES.has(nr)) vfsByComm.set(comm, (vfsByComm.get(comm) ?? 0) + st.count);
+      else if (nr === OPENAT) opensByComm.set(comm, (opensByComm.get(comm) ?? 0) + st.count);
+    }
+    const perErrors = numbersOf(p.maps.get('@pe'));
+    const pidsOfComm = new Map<string, number>();
+    for (const [key, v] of statsEntries(p.maps.get('@pc'))) {
+      const st = asStats(v);
+      const [comm, pidText] = splitMapKey(key, 2);
+      const pid = Number(pidText);
+      if (!st || comm === undefined || !Number.isInteger(pid)) {
+        this.reader.unrecognized++;
+        continue;
+      }
+      const pp = perPid(pid, comm);
       pp.calls += st.count;
-      pp.errors += err;
+      pp.errors += perErrors[key] ?? 0;
       pp.ns += st.total;
-      add(pp.bySyscall, name, st.count, err, st.total);
-      if (READS.has(nr) || WRITES.has(nr)) pp.vfs += st.count;
-      else if (nr === OPENAT) pp.opens += st.count;
+      pidsOfComm.set(comm, (pidsOfComm.get(comm) ?? 0) + 1);
+    }
+    // A process alone under its comm in this print (containerd) has the comm's syscall table,
+    // reads, writes and opens as its own; several shims share theirs.
+    for (const x of pids.values()) {
+      if (pidsOfComm.get(x.comm) !== 1) continue;
+      x.bySyscall = byComm.get(x.comm) ?? new Map();
+      x.vfs = vfsByComm.get(x.comm) ?? 0;
+      x.opens = opensByComm.get(x.comm) ?? 0;
+      x.own = true;
     }
     const max = new Map<string, number>();
     for (const [nr, ns] of Object.entries(numbersOf(p.maps.get('@max')))) {
@@ -196,9 +225,9 @@ export class KernelSource implements LiveSource {
         syscallsPerSec: x.calls / PRINT_S,
         errorsPerSec: x.errors / PRINT_S,
         avgNs: x.ns / x.calls,
-        syscalls: [...x.bySyscall].map(([name, a]) => line(name, a, null, [])).sort(byRate),
+        ...(x.own && { syscalls: [...x.bySyscall].map(([name, a]) => line(name, a, null, [])).sort(byRate) }),
       }),
-      metrics: { 'vfs/s': x.vfs / PRINT_S, 'opens/s': x.opens / PRINT_S, 'execs/s': x.execs / PRINT_S },
+      metrics: (x.own ? { 'vfs/s': x.vfs / PRINT_S, 'opens/s': x.opens / PRINT_S, 'execs/s': x.execs / PRINT_S } : { 'execs/s': x.execs / PRINT_S }) as Record<string, number>,
     }));
   }
 

@@ -1,6 +1,6 @@
 /**
  * Live source for the stacks panel: the live-stacks probe (bpftrace profile:hz:99, one tracer for
- * the session). It prints @samples each second and the stacks of the last 5 s every 5 s (then
+ * the session). It prints @samples each second and the stacks of the last 10 s every 10 s (then
  * clears them): each print is folded here and added up since the start (or the last reset).
  * Recordings made before live-stacks (cpu-profile restarted every 10 s, stacks printed when each
  * run stopped) read the same way: one stacks print per run.

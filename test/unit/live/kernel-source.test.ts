@@ -71,13 +71,20 @@ describe('kernel live source on a real live-kernel.bt capture', () => {
       expect(out.vfs!.write.count).toBe(win.reduce((a, x) => a + (x.has('@write_ns') ? sumCounts(x.get('@write_ns')) : 0), 0));
       const opens = Object.values((print.get('@opens') ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
       expect(out.eventRates!.open).toBe(opens);
-      // Per target: containerd's calls are its keys' counts.
-      const cd = sc.filter(([k]) => k.startsWith('containerd,'));
-      if (cd.length > 0) {
+      // Per target: containerd's calls are its @pc key's count, and (alone under its comm) its
+      // syscall table is the comm's.
+      const pc = Object.entries((print.get('@pc') ?? {}) as Record<string, { count: number }>).filter(([k]) => k.startsWith('containerd,'));
+      if (pc.length === 1) {
         withContainerd++;
-        const cdPid = Number(cd[0]![0].split(',')[1]);
-        expect(out.targets!.find((t) => t.pid === cdPid)!.syscallsPerSec).toBe(cd.filter(([k]) => k.startsWith(`containerd,${cdPid},`)).reduce((a, [, v]) => a + v.count, 0));
+        const cdPid = Number(pc[0]![0].split(',')[1]);
+        const t = out.targets!.find((x) => x.pid === cdPid)!;
+        expect(t.syscallsPerSec).toBe(pc[0]![1].count);
+        const cdFutex = sc.filter(([k]) => k === 'containerd,202').reduce((a, [, v]) => a + v.count, 0);
+        expect(t.syscalls!.find((r) => r.syscall === nameOf(202))?.callsPerSec ?? 0).toBe(cdFutex);
       }
+      // Shims share a comm: their lines carry totals, not a table.
+      const shims = out.targets!.filter((x) => x.comm === 'containerd-shim');
+      if (shims.length > 1) for (const x of shims) expect(x.syscalls).toBeUndefined();
       checked++;
     }
     expect(checked).toBe(all.length);
@@ -119,7 +126,7 @@ describe('kernel live source on a real live-kernel.bt capture', () => {
     expect(out.syscalls!.rows.length).toBeGreaterThan(0);
     // Targets are those of the latest print only.
     const last = all[all.length - 1]!;
-    const pids = new Set(Object.keys((last.get('@sc') ?? {}) as object).map((k) => Number(k.split(',').at(-2))));
+    const pids = new Set(Object.keys((last.get('@pc') ?? {}) as object).map((k) => Number(k.split(',').at(-1))));
     expect(out.targets!.filter((x) => x.syscallsPerSec !== undefined).length).toBe(pids.size);
   });
 });
