@@ -10,6 +10,7 @@ import { runCli, startCli, tracersOf } from '../helpers/cli.js';
 import { LIVE_FIXTURE } from '../helpers/live-fixture.js';
 import { containerdPid, missing } from '../helpers/prereq.js';
 import { alive, KEYS, PtyApp } from '../helpers/pty.js';
+import { waitFor } from '../helpers/host.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,7 +18,11 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs'))('--record 
   it('records raw tracer output with timing, and replays it to the same panels', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ctrscope-rec-')), 'session');
     const { child, done } = startCli(['--record', dir]);
-    await sleep(4500);
+    let seen = '';
+    child.stdout!.on('data', (c) => (seen += c));
+    // Three snapshots, the last with syscall rates (the kernel program has printed): no fixed wait.
+    const ready = await waitFor(() => (seen.match(/^--- ctrscope live t=/gm) ?? []).length >= 3 && /errors\/s over [\d.]+ s/.test(seen.slice(seen.lastIndexOf('--- ctrscope live'))), 60_000, 100);
+    expect(ready, seen.slice(-2000)).toBe(true);
     const tracers = tracersOf(child.pid!);
     expect(tracers.length).toBeGreaterThan(0);
     child.kill('SIGINT');

@@ -28,8 +28,8 @@ describe.skipIf(skip)('targets that change during a run', () => {
   const cd = new PrivateContainerd();
   afterAll(async () => cd.dispose());
 
-  // sched gives each target its own perf stat, and its first tracer serves the containerd with the
-  // lowest pid: the second sched case makes that the one which restarts.
+  // One-shot sched gives each target its own perf stat, and its first tracer serves the containerd
+  // with the lowest pid: the second sched case makes that the one which restarts.
   it.each([
     ['syscall-count', false],
     ['sched', false],
@@ -58,31 +58,44 @@ describe.skipIf(skip)('targets that change during a run', () => {
     await cd.stop();
   });
 
-  it('live view: the sched source keeps running through a restart of the containerd its first perf served', async () => {
+  it('live view: a restarted containerd is found again, its counters read and its syscalls counted, nothing failing', async () => {
     const first = await cd.start({ pidBelow: Math.min(...hostContainerdPids()) });
     const dir = join(mkdtempSync(join(tmpdir(), 'ctrscope-restart-')), 'session');
     const run = startCli(['--record', dir]);
+    const entries = () => {
+      try {
+        return readFileSync(join(dir, 'session.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      } catch {
+        return [];
+      }
+    };
+    const schedSaw = (pid: number) => entries().some((e) => e.type === 'stdout' && e.source === 'sched' && e.chunk.includes(`"pid":${pid},`));
     try {
       await waitAttached(run.child.pid!);
+      expect(await waitFor(() => schedSaw(first), 20_000, 200)).toBe(true);
       await cd.stop();
       const second = await cd.start();
-      // Discovery runs each second and a new process is followed once it has lived a second.
-      await new Promise((r) => setTimeout(r, 4000));
+      for (let i = 0; i < 20; i++) spawn('ctr', ['--address', cd.address, 'version'], { stdio: 'ignore' });
+      // The restart is seen (the kernel program says a target exited and one started), the new
+      // containerd's counters are read from /proc, and it is in the kernel program's counts.
+      expect(await waitFor(() => schedSaw(second), 20_000, 200)).toBe(true);
+      const kernelSaw = () => entries().some((e) => e.type === 'stdout' && e.source === 'kernel' && e.chunk.includes(`"containerd,${second}"`));
+      expect(await waitFor(kernelSaw, 20_000, 200)).toBe(true);
       run.child.kill('SIGINT');
       const res = await run.done;
       expect(res.code, res.stderr).toBe(0);
-      const entries = readFileSync(join(dir, 'session.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      const runs = entries.filter((e) => e.type === 'run' && e.source === 'sched');
-      expect(runs.find((e) => e.run === 0)?.pids).toEqual([first]);
-      expect(runs.some((e) => e.pids?.includes(second)), JSON.stringify(runs)).toBe(true);
-      const status = entries.filter((e) => e.type === 'status' && e.source === 'sched');
-      expect(status.filter((e) => e.state === 'failed'), JSON.stringify(status)).toEqual([]);
-      expect(status.some((e) => new RegExp(`pid ${first} exited`).test(e.message ?? ''))).toBe(true);
+      const all = entries();
+      expect(all.some((e) => e.type === 'host' && e.host.containerd.some((c: { pid: number }) => c.pid === second))).toBe(true);
+      // (containerd's metrics panel may fail: the private containerd serves none.)
+      const failed = all.filter((e) => e.type === 'status' && e.state === 'failed' && e.source !== 'containerd-metrics');
+      expect(failed, JSON.stringify(failed)).toEqual([]);
+      // One kernel program for the whole session: a restart starts no tracer.
+      expect(all.filter((e) => e.type === 'run' && e.source === 'kernel')).toHaveLength(1);
     } finally {
       rmSync(dirname(dir), { recursive: true, force: true });
       await cd.stop();
     }
-  }, 60_000);
+  }, 90_000);
 
   it.skipIf(noPython)('--pid target exits and its number is reused: the new process is not traced', async () => {
     // The target is a helper whose calls are known (a burst: n getppid + n sleeps), so that it is
