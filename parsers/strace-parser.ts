@@ -36,23 +36,8 @@ import { StraceSummaryParser, isSummaryHeader } from './strace-summary.js';
 import { TopN } from './top-n.js';
 import { SyscallNames } from './strace-names.js';
 import {
-  C_COLON,
-  C_CR,
-  C_DOT,
-  C_GT,
-  C_LBRACKET,
-  C_LPAREN,
-  C_LT,
-  C_MINUS,
-  C_PERCENT,
-  C_PLUS,
-  C_SPACE,
   DETACHED,
   LineState,
-  RET_BAD,
-  RET_ERROR,
-  RET_GONE,
-  RET_UNAVAILABLE,
   UNFINISHED,
   callRecord,
   findReturn,
@@ -63,12 +48,21 @@ import {
   scanPrefix,
   scanReturnValue,
 } from './strace-scan.js';
+
+// Character codes and return kinds (as strace-scan.ts has them) as this module's own constants:
+// the hot path compares against them on every character, and imported bindings measured slower.
+const C_CR = 13, C_SPACE = 32, C_PERCENT = 37, C_LPAREN = 40, C_PLUS = 43, C_MINUS = 45, C_DOT = 46, C_COLON = 58, C_LT = 60, C_GT = 62, C_LBRACKET = 91;
+const RET_BAD = -1, RET_ERROR = 1, RET_GONE = 2, RET_UNAVAILABLE = 3;
 import type { PidStat, Stat, StraceCall, StraceParserOptions, StraceResult, SyscallStat, Thread } from './strace-types.js';
 
 /** Threads kept apart; beyond that many pids, later ones share one record, pid -1. */
 const MAX_THREADS = 100_000;
 
-export class StraceParser implements LineParser<StraceResult> {
+/**
+ * The parser is its own LineState: the scans of a line leave what they found (pid, timestamp,
+ * -T time, return value) in its fields, as before the split, with no second object to reach.
+ */
+export class StraceParser extends LineState implements LineParser<StraceResult> {
   private lineCount = 0;
   private unrecognized = 0;
   private readonly names = new SyscallNames();
@@ -90,11 +84,10 @@ export class StraceParser implements LineParser<StraceResult> {
   private readonly maxArgs: number;
   private readonly onCall?: (call: StraceCall) => void;
 
-  // Per-line scratch (no record allocated per line): what scanPrefix/scanDuration found.
-  private readonly at = new LineState();
   private lineStart = 0;
 
   constructor(opts: StraceParserOptions = {}) {
+    super();
     this.slow = new TopN<StraceCall>(opts.topN ?? 20);
     this.maxArgs = opts.maxArgs ?? 200;
     this.onCall = opts.onCall;
@@ -132,7 +125,7 @@ export class StraceParser implements LineParser<StraceResult> {
       }
     }
     this.lineStart = start;
-    const i = scanPrefix(text, start, end, this.at);
+    const i = scanPrefix(text, start, end, this);
     if (i < 0 || i >= end) {
       this.unrecognized++;
       return;
@@ -190,7 +183,7 @@ export class StraceParser implements LineParser<StraceResult> {
     if (c === C_PLUS) {
       if (text.startsWith('+++ ', i)) {
         this.exits++;
-        const th = this.threads.get(this.at.pid);
+        const th = this.threads.get(this.pid);
         if (th !== undefined) this.release(th);
       } else this.unrecognized++;
       return;
@@ -219,7 +212,7 @@ export class StraceParser implements LineParser<StraceResult> {
    */
   private call(text: string, len: number, st: Stat, argsStart: number, resumed: boolean): void {
     // len: where the line ends in text (the line starts at this.lineStart).
-    const at = this.at;
+    const at = this;
     const pid = at.pid;
     let end = len;
     at.ns = -1;
@@ -325,8 +318,8 @@ export class StraceParser implements LineParser<StraceResult> {
     p.line = line;
     p.argsStart = argsStart;
     p.argsEnd = argsEnd;
-    p.timeStart = this.at.timeStart;
-    p.timeEnd = this.at.timeEnd;
+    p.timeStart = this.timeStart;
+    p.timeEnd = this.timeEnd;
   }
 
   private pendingCount(): number {

@@ -55,7 +55,7 @@ export function isNameChar(c: number): boolean {
   return c < 128 && NAME_CHARS[c] === 1;
 }
 
-/** What the scans of the current line found, besides their return values (one per parser). */
+/** What the scans of the current line found, besides their return values (StraceParser extends it). */
 export class LineState {
   /** Thread id from the prefix; 0 when the line had none. */
   pid = 0;
