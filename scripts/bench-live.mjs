@@ -15,10 +15,12 @@
 // to CTRSCOPE_STATS_FILE each second; the bench reads the median and p99 from there. ctrscope
 // runs as a person runs it otherwise: no --record.
 //
+// The start loop is asynchronous: the pseudo-terminal is read all the time, as a person's terminal
+// is (a terminal nobody reads makes ctrscope's writes to it wait).
 // Usage (root, after scripts/setup.sh):  npm run bench:live
 //        ROUNDS=3 BLOCK_S=20 SETTLE_S=6 MODE=tty|plain npm run bench:live
 // Every container it makes is removed; ctrscope is stopped with q (tty) or SIGINT (plain).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,25 +95,28 @@ function treeCost(root) {
 }
 
 let seq = 0;
-function oneStart() {
+/** Runs a command to its end without blocking the event loop (the pty must keep being read). */
+const run = (argv) => new Promise((r) => spawn(argv[0], argv.slice(1), { stdio: 'ignore' }).on('close', (code) => r(code)));
+
+async function oneStart() {
   const id = `${prefix}-${seq++}`;
   const t0 = performance.now();
-  const r = spawnSync('ctr', ['-n', NS, 'run', '--rm', IMAGE, id, 'true'], { stdio: 'ignore' });
+  const code = await run(['ctr', '-n', NS, 'run', '--rm', IMAGE, id, 'true']);
   const ms = performance.now() - t0;
-  if (r.status !== 0) {
-    spawnSync('ctr', ['-n', NS, 'tasks', 'delete', '-f', id], { stdio: 'ignore' });
-    spawnSync('ctr', ['-n', NS, 'containers', 'delete', id], { stdio: 'ignore' });
+  if (code !== 0) {
+    await run(['ctr', '-n', NS, 'tasks', 'delete', '-f', id]);
+    await run(['ctr', '-n', NS, 'containers', 'delete', id]);
     return null;
   }
   return ms;
 }
 
 /** Starts for BLOCK_S seconds; onEach runs after each start. Returns the start times, ms. */
-function block(onEach = () => {}) {
+async function block(onEach = () => {}) {
   const times = [];
   const end = performance.now() + BLOCK_S * 1000;
   while (performance.now() < end) {
-    const ms = oneStart();
+    const ms = await oneStart();
     if (ms !== null) times.push(ms);
     onEach();
   }
@@ -167,7 +172,7 @@ function ownReport(dir, fromMs) {
 const rows = [];
 const frames = [];
 process.stderr.write(`bench-live: ${ROUNDS} round(s), ${BLOCK_S} s blocks, mode ${MODE}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} CPUs\n`);
-let before = block();
+let before = await block();
 for (let round = 1; round <= ROUNDS; round++) {
   const dir = mkdtempSync(join(tmpdir(), 'ctrscope-benchlive-'));
   const app = startCtrscope(dir);
@@ -177,7 +182,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const t0 = performance.now();
   let maxRss = 0, maxTree = 0, maxThreads = 0, maxProcs = 0;
   let last = performance.now();
-  const traced = block(() => {
+  const traced = await block(() => {
     if (performance.now() - last < 1000) return;
     last = performance.now();
     const c = treeCost(app.pid);
@@ -193,7 +198,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const own = ownReport(dir, (SETTLE_S + 3) * 1000);
   frames.push(...own.frames);
   rmSync(dir, { recursive: true, force: true });
-  const after = block();
+  const after = await block();
   const around = (median(before) + median(after)) / 2;
   const row = {
     round,

@@ -47,7 +47,7 @@ capture file-opens BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 capture process-exec BPFTRACE_STRLEN=128
 capture cpu-profile BPFTRACE_CACHE_USER_SYMBOLS=1
 capture off-cpu BPFTRACE_CACHE_USER_SYMBOLS=1
-dur=4 capture live-kernel BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
+dur=7 capture live-kernel BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 dur=21 load_n=250 capture live-stacks BPFTRACE_CACHE_USER_SYMBOLS=1
 
 # syscall-count-slow: slow calls are rare on a quiet containerd, so this capture also counts a

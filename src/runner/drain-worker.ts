@@ -24,8 +24,16 @@ function countLines(buf: Buffer, from = 0): number {
   return n;
 }
 
+/** How long blocks wait to go over together, and how many bytes go in one message at most. */
+const BATCH_MS = 50;
+const BATCH_BYTES = 256 << 10;
+
 /** One tracer: its child process, its budget and its drop counts. */
 class Drained {
+  private batch: Buffer[] = [];
+  private batched = 0;
+  private batchKind: 'out' | 'err' | null = null;
+  private batchTimer?: NodeJS.Timeout;
   private readonly counters: Int32Array;
   private droppedBytes = 0;
   private droppedLines = 0;
@@ -53,6 +61,7 @@ class Drained {
     child.on('close', (code, signal) => {
       flushOut();
       flushErr();
+      this.flushBatch();
       this.reportDrops();
       this.end({ kind: 'exit', code, signal });
     });
@@ -87,14 +96,38 @@ class Drained {
     this.droppedLines = 0;
   }
 
-  /** Hands over a block of lines, or drops it when the main thread is too far behind. */
+  /**
+   * Hands over a block of lines, or drops it when the main thread is too far behind. Blocks that
+   * arrive within BATCH_MS of each other go over as one message: a tracer that writes a line at a
+   * time (bpftrace's printf events) would otherwise cost a message, and a wake-up of the main
+   * thread, per line. The pipe is read on all the same; only the hand-over waits.
+   */
   private emit(kind: 'out' | 'err', block: Buffer, lines: number): void {
     const bytes = block.length;
     if (bytes === 0) return;
-    if (this.inflight() + bytes > this.req.maxInflight) {
+    if (this.inflight() + this.batched + bytes > this.req.maxInflight) {
       this.drop(bytes, lines);
       return;
     }
+    if (this.batchKind !== null && this.batchKind !== kind) this.flushBatch();
+    this.batchKind = kind;
+    this.batch.push(block);
+    this.batched += bytes;
+    if (this.batched >= BATCH_BYTES) this.flushBatch();
+    else this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
+  }
+
+  /** Sends what the batch holds. */
+  flushBatch(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    const kind = this.batchKind;
+    if (kind === null || this.batched === 0) return;
+    const block = this.batch.length === 1 ? this.batch[0]! : Buffer.concat(this.batch);
+    const bytes = this.batched;
+    this.batch = [];
+    this.batched = 0;
+    this.batchKind = null;
     Atomics.add(this.counters, POSTED, bytes);
     this.send({ kind, text: block.toString('utf8'), bytes });
   }

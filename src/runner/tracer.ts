@@ -51,7 +51,7 @@ export interface TracerExit {
 
 export interface TracerHandlers {
   onStdoutLine?: (line: string) => void;
-  /** Raw stdout text as it arrived (for --record). */
+  /** stdout in blocks of whole lines as they were drained (for recordings: the same text the lines come from). */
   onStdoutChunk?: (text: string) => void;
   onStderrLine?: (line: string) => void;
   /** Output was dropped because we fell behind. */
@@ -144,6 +144,8 @@ export class Tracer {
           break;
         case 'out':
           this.lastOutput = Date.now();
+          // The block of whole lines is also the chunk a recording keeps: one copy across threads.
+          h.onStdoutChunk?.(m.text);
           out.push(m.text, onOutLine);
           drained.consumed(m.bytes);
           break;
@@ -168,7 +170,7 @@ export class Tracer {
           break;
       }
     };
-    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: !!h.onStdoutChunk }, onEvent);
+    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: false }, onEvent);
     this.drained = drained;
     this.watchTimer = setInterval(() => this.watch(h), 250);
     this.watchTimer.unref();

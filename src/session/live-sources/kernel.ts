@@ -1,8 +1,8 @@
 /**
  * Live source for the syscalls, VFS, events and targets panels: the live-kernel probe, one
  * bpftrace program with one hook pair on the syscall path (probes/live-kernel.bt), started once
- * for the whole session. Each second it prints what happened in that second (kernel-print.ts), so
- * a print is already a rate over one second of kernel time (the program's interval:s:1) and
+ * for the whole session. Every 2 s it prints what happened since the last print (kernel-print.ts),
+ * so a print is already a rate over 2 s of kernel time (the program's interval:s:2) and
  * nothing is summed here: what this source keeps is bounded by the window it shows (the last
  * print for rates, ten prints for the VFS histograms and MAX, sixty values per sparkline), never
  * by how many processes came and went.
@@ -18,10 +18,10 @@ import { KernelPrintReader, numbersOf, targetChange, type KernelPrint } from './
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 
 /** Seconds one print covers (the program's interval). */
-export const PRINT_S = 1;
+export const PRINT_S = 2;
 /** Prints kept for the VFS histograms and each syscall's MAX: the last 10 s. */
-export const WINDOW_PRINTS = 10;
-/** Values a sparkline keeps. */
+export const WINDOW_PRINTS = 10 / PRINT_S;
+/** Values a sparkline keeps (two minutes). */
 export const HISTORY = 60;
 /** Event lines taken from one print at most, per kind (the biggest counts first). */
 const PER_PRINT = 40;

@@ -1,5 +1,5 @@
 /**
- * Live source for the scheduler and counters panel, from /proc: a poll every second
+ * Live source for the scheduler and counters panel, from /proc: a poll every 2 s
  * (src/host/proc-counters.ts) reads every containerd and every shim of the latest discovery, short
  * lived ones too, and writes one JSON line; rates are the difference between two polls of the same
  * process (pid and start time), thread by thread for context switches and migrations:
@@ -215,7 +215,7 @@ export const schedSource: LiveSourceDef = {
   panels: ['sched', 'targets'],
   create: () => new SchedSource(),
   poll: {
-    everyMs: 1000,
+    everyMs: 2000,
     backend: 'procfs',
     // The feed passes its latest discovery (a caller that does not yet: discovered here).
     async fetch(host) {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../helpers/chunks.js';
 import { LiveEngine } from '../../../src/session/live.js';
-import { HISTORY, KernelSource, WINDOW_PRINTS, kernelSource } from '../../../src/session/live-sources/kernel.js';
+import { HISTORY, KernelSource, PRINT_S, WINDOW_PRINTS, kernelSource } from '../../../src/session/live-sources/kernel.js';
 import { syscallNamer } from '../../../src/host/syscalls.js';
 
 const FIXTURE = new URL('../../../fixtures/probes/live-kernel.jsonl.gz', import.meta.url).pathname;
@@ -60,17 +60,17 @@ describe('kernel live source on a real live-kernel.bt capture', () => {
       const out = src.output(i * 10);
       const sc = Object.entries((print.get('@sc') ?? {}) as Record<string, { count: number }>);
       const total = sc.reduce((a, [, v]) => a + v.count, 0);
-      expect(out.syscalls!.callsPerSec).toBe(total);
+      expect(out.syscalls!.callsPerSec * PRINT_S).toBe(total);
       // One syscall's row against its keys (futex, 202, in every print but the nearly empty last).
       const futex = sc.filter(([k]) => k.endsWith(',202')).reduce((a, [, v]) => a + v.count, 0);
       if (futex > 0) withFutex++;
-      expect(out.syscalls!.rows.find((r) => r.syscall === nameOf(202))?.callsPerSec ?? 0).toBe(futex);
+      expect((out.syscalls!.rows.find((r) => r.syscall === nameOf(202))?.callsPerSec ?? 0) * PRINT_S).toBe(futex);
       // The VFS panel: the last WINDOW_PRINTS prints' histograms added up.
       const win = all.slice(Math.max(0, p - WINDOW_PRINTS), p);
       expect(out.vfs!.read.count).toBe(win.reduce((a, x) => a + (x.has('@read_ns') ? sumCounts(x.get('@read_ns')) : 0), 0));
       expect(out.vfs!.write.count).toBe(win.reduce((a, x) => a + (x.has('@write_ns') ? sumCounts(x.get('@write_ns')) : 0), 0));
       const opens = Object.values((print.get('@opens') ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
-      expect(out.eventRates!.open).toBe(opens);
+      expect(out.eventRates!.open * PRINT_S).toBe(opens);
       // Per target: containerd's calls are its @pc key's count, and (alone under its comm) its
       // syscall table is the comm's.
       const pc = Object.entries((print.get('@pc') ?? {}) as Record<string, { count: number }>).filter(([k]) => k.startsWith('containerd,'));
@@ -78,9 +78,9 @@ describe('kernel live source on a real live-kernel.bt capture', () => {
         withContainerd++;
         const cdPid = Number(pc[0]![0].split(',')[1]);
         const t = out.targets!.find((x) => x.pid === cdPid)!;
-        expect(t.syscallsPerSec).toBe(pc[0]![1].count);
+        expect(t.syscallsPerSec! * PRINT_S).toBe(pc[0]![1].count);
         const cdFutex = sc.filter(([k]) => k === 'containerd,202').reduce((a, [, v]) => a + v.count, 0);
-        expect(t.syscalls!.find((r) => r.syscall === nameOf(202))?.callsPerSec ?? 0).toBe(cdFutex);
+        expect((t.syscalls!.find((r) => r.syscall === nameOf(202))?.callsPerSec ?? 0) * PRINT_S).toBe(cdFutex);
       }
       // Shims share a comm: their lines carry totals, not a table.
       const shims = out.targets!.filter((x) => x.comm === 'containerd-shim');
