@@ -7,7 +7,7 @@
  *   {"type": "stats", "data": {"@sc_1": {"containerd,2216,202": {"count": 160, "average": 4803312, "total": 768529920}}}}
  *   {"type": "map", "data": {"@max_1": {"202": 151010853}}}
  *   {"type": "hist", "data": {"@read_ns_1": [{"min": 512, "max": 1023, "count": 120}]}}
- *   {"type": "printf", "data": "tick\n"}
+ *   {"type": "printf", "data": "tick 2\n"}         (older recordings: "tick", one second)
  *   {"type": "printf", "data": "slow 2216 75 41268913 containerd\n"}
  *   {"type": "printf", "data": "target-exec 21094 containerd-shim\n"}
  *
@@ -19,6 +19,8 @@ import { parseBpftraceLine } from '../../../parsers/bpftrace-json.js';
 export interface KernelPrint {
   /** When the closing tick arrived (session ms). */
   t: number;
+  /** Seconds of kernel time the print covers, as its tick says ("tick 2"; 0 at END: unknown). */
+  seconds: number;
   maps: Map<string, unknown>;
 }
 
@@ -50,8 +52,11 @@ export class KernelPrintReader {
           this.open.set(r.name.replace(/_[01]$/, ''), r.value);
           break;
         case 'printf':
-          if (r.text === 'tick\n') out.push({ kind: 'print', print: this.close(t) });
-          else out.push({ kind: 'printf', t, text: r.text });
+          if (r.text.startsWith('tick')) {
+            const m = /^tick(?: (\d+))?\n$/.exec(r.text);
+            if (m) out.push({ kind: 'print', print: this.close(t, m[1] === undefined ? 1 : Number(m[1])) });
+            else this.unrecognized++;
+          } else out.push({ kind: 'printf', t, text: r.text });
           break;
         case 'attached_probes':
           out.push({ kind: 'attached', t });
@@ -69,11 +74,11 @@ export class KernelPrintReader {
 
   /** The stream ended: maps printed after the last tick (bpftrace's END) form a last print. */
   flush(t: number): KernelEvent[] {
-    return this.open.size ? [{ kind: 'print', print: this.close(t) }] : [];
+    return this.open.size ? [{ kind: 'print', print: this.close(t, 0) }] : [];
   }
 
-  private close(t: number): KernelPrint {
-    const p = { t, maps: this.open };
+  private close(t: number, seconds: number): KernelPrint {
+    const p = { t, seconds, maps: this.open };
     this.open = new Map();
     return p;
   }

@@ -67,10 +67,10 @@ const add = (m: Map<string, Agg>, k: string, calls: number, errors: number, ns: 
   else m.set(k, { calls, errors, ns });
 };
 
-const line = (syscall: string, a: Agg, maxNs: number | null, history: number[]): SyscallLine => ({
+const line = (syscall: string, a: Agg, secs: number, maxNs: number | null, history: number[]): SyscallLine => ({
   syscall,
-  callsPerSec: a.calls / PRINT_S,
-  errorsPerSec: a.errors / PRINT_S,
+  callsPerSec: a.calls / secs,
+  errorsPerSec: a.errors / secs,
   avgNs: a.calls > 0 ? a.ns / a.calls : null,
   maxNs,
   history,
@@ -93,6 +93,7 @@ export class KernelSource implements LiveSource {
   private slowTimes: number[] = [];
   private rates = { open: 0, exec: 0 };
   private total = 0;
+  private lastTick: number | null = null;
   /** Target execs and exits seen (the feed looks at /proc again when this grows). */
   targetChanges = 0;
 
@@ -103,6 +104,7 @@ export class KernelSource implements LiveSource {
     this.unreadBefore += this.reader.unrecognized;
     this.reader = new KernelPrintReader();
     this.run = run;
+    this.lastTick = null;
   }
 
   line(text: string, t: number, run = this.run): void {
@@ -131,6 +133,9 @@ export class KernelSource implements LiveSource {
   }
 
   private onPrint(p: KernelPrint): void {
+    // The seconds the print covers: its tick says; END's last part, the time since the last tick.
+    const secs = p.seconds > 0 ? p.seconds : Math.min(PRINT_S, Math.max(0.1, (p.t - (this.lastTick ?? p.t - PRINT_S * 1000)) / 1000));
+    this.lastTick = p.t;
     const pids = new Map<number, PerPid>();
     const perPid = (pid: number, comm: string): PerPid => {
       let x = pids.get(pid);
@@ -194,7 +199,7 @@ export class KernelSource implements LiveSource {
     if (this.window.length > WINDOW_PRINTS) this.window.shift();
 
     // Sparklines: one value per print for every syscall seen within the last HISTORY prints.
-    for (const [name, a] of bySyscall) pushHistory(this.history, name, a.calls / PRINT_S);
+    for (const [name, a] of bySyscall) pushHistory(this.history, name, a.calls / secs);
     for (const [name, h] of this.history) {
       if (bySyscall.has(name)) continue;
       pushHistory(this.history, name, 0);
@@ -208,31 +213,31 @@ export class KernelSource implements LiveSource {
       }
       return m;
     };
-    const rows = [...bySyscall].map(([name, a]) => line(name, a, maxOf(name), this.history.get(name) ?? []));
-    for (const [name, h] of this.history) if (!bySyscall.has(name)) rows.push(line(name, { calls: 0, errors: 0, ns: 0 }, maxOf(name), h));
+    const rows = [...bySyscall].map(([name, a]) => line(name, a, secs, maxOf(name), this.history.get(name) ?? []));
+    for (const [name, h] of this.history) if (!bySyscall.has(name)) rows.push(line(name, { calls: 0, errors: 0, ns: 0 }, secs, maxOf(name), h));
     rows.sort(byRate);
     let calls = 0, errs = 0;
     for (const a of bySyscall.values()) (calls += a.calls), (errs += a.errors);
-    this.total = calls / PRINT_S;
-    this.syscalls = { rows, callsPerSec: calls / PRINT_S, errorsPerSec: errs / PRINT_S, windowS: PRINT_S };
+    this.total = calls / secs;
+    this.syscalls = { rows, callsPerSec: calls / secs, errorsPerSec: errs / secs, windowS: secs };
     this.vfs = { read: latencyView(mergeHists(this.window.map((w) => w.read))), write: latencyView(mergeHists(this.window.map((w) => w.write))), attachPoint: VFS_AT };
 
-    this.events(p, perPid);
+    this.events(p, perPid, secs);
     this.targets = [...pids].map(([pid, x]) => ({
       pid,
       comm: x.comm,
       ...(x.calls > 0 && {
-        syscallsPerSec: x.calls / PRINT_S,
-        errorsPerSec: x.errors / PRINT_S,
+        syscallsPerSec: x.calls / secs,
+        errorsPerSec: x.errors / secs,
         avgNs: x.ns / x.calls,
-        ...(x.own && { syscalls: [...x.bySyscall].map(([name, a]) => line(name, a, null, [])).sort(byRate) }),
+        ...(x.own && { syscalls: [...x.bySyscall].map(([name, a]) => line(name, a, secs, null, [])).sort(byRate) }),
       }),
-      metrics: (x.own ? { 'vfs/s': x.vfs / PRINT_S, 'opens/s': x.opens / PRINT_S, 'execs/s': x.execs / PRINT_S } : { 'execs/s': x.execs / PRINT_S }) as Record<string, number>,
+      metrics: (x.own ? { 'vfs/s': x.vfs / secs, 'opens/s': x.opens / secs, 'execs/s': x.execs / secs } : { 'execs/s': x.execs / secs }) as Record<string, number>,
     }));
   }
 
   /** Opens and execs of one print as event lines (the biggest counts first), and their rates. */
-  private events(p: KernelPrint, perPid: (pid: number, comm: string) => PerPid): void {
+  private events(p: KernelPrint, perPid: (pid: number, comm: string) => PerPid, secs: number): void {
     type Ev = { pid: number | null; comm: string; text: string; count: number };
     const comms = p.maps.get('@comm') as Record<string, string> | undefined;
     const commOf = (pid: number) => (typeof comms?.[String(pid)] === 'string' ? comms[String(pid)]! : '?');
@@ -255,7 +260,7 @@ export class KernelSource implements LiveSource {
         n += x.count;
         if (x.pid !== null) perPid(x.pid, x.comm).execs += x.count;
       }
-      this.rates[kind] = n / PRINT_S;
+      this.rates[kind] = n / secs;
       const top = [...list].sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : (a.pid ?? 0) - (b.pid ?? 0))).slice(0, PER_PRINT);
       for (const x of top) fresh.push({ t: p.t, kind, pid: x.pid, comm: x.comm, text: x.count > 1 ? `${x.text}  ×${x.count}` : x.text });
     }
