@@ -192,8 +192,8 @@ describe('sched source: polls over time', () => {
 });
 
 describe('schedSource definition', () => {
-  it('polls every second, follows nothing, and fetches one line of JSON for the host it is given', async () => {
-    expect(schedSource.poll?.everyMs).toBe(1000);
+  it('polls every 2 s, follows nothing, and fetches one line of JSON for the host it is given', async () => {
+    expect(schedSource.poll?.everyMs).toBe(2000);
     expect('follow' in schedSource).toBe(false);
     const text = await schedSource.poll!.fetch({ containerd: [{ pid: process.pid, comm: 'node', role: 'containerd' }], shims: [], containers: [] });
     expect(text.endsWith('\n')).toBe(true);
