@@ -35,7 +35,7 @@ class SourceRunner {
     private readonly sink: RecordSink,
     private readonly now: () => number,
     private readonly hostNow: () => HostTargets,
-    private readonly onTargetsChanged: () => void,
+    private readonly onTargetsChanged: (line: string) => void,
   ) {}
 
   /** One event: to the engine, and to the recording. */
@@ -94,7 +94,7 @@ class SourceRunner {
       // The engine reads the chunks (strace writes its trace on stderr, plan.stream: its lines are the chunks).
       onChunk: (text, run) => this.emit({ t: this.now(), type: 'stdout', source: id, run, chunk: text }),
       onLine: (l) => {
-        if (hint?.(l)) this.onTargetsChanged();
+        if (hint?.(l)) this.onTargetsChanged(l);
       },
       onStderr: (l, run) => {
         if (l.trim()) this.emit({ t: this.now(), type: 'stderr', source: id, run, line: l });
@@ -164,8 +164,8 @@ export class LiveFeed {
     private readonly engine: LiveEngine,
     private readonly sink: RecordSink,
     private readonly now: () => number,
-    /** Called when a tracer says a target started or exited (look at /proc again soon). */
-    private readonly onTargetsChanged: () => void = () => undefined,
+    /** Called with the line in which a tracer says a target started or exited (look at /proc again soon). */
+    private readonly onTargetsChanged: (line: string) => void = () => undefined,
   ) {}
 
   /**

@@ -16,6 +16,7 @@ import { LiveEngine } from './live.js';
 import { exportStacks } from './live-effects.js';
 import { LiveFeed } from './live-feed.js';
 import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
+import { CommCache } from '../targets/discover.js';
 import { LIVE_SOURCES } from './live-sources/index.js';
 import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
 import { Recorder, statsFile } from './record.js';
@@ -59,7 +60,13 @@ export async function runLive(o: LiveOptions): Promise<number> {
   // Targets come and go: the kernel program says when one execs or exits, and only then (or every
   // RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.
   let targetsChanged = true;
-  const feed = new LiveFeed(engine, sink, now, () => (targetsChanged = true));
+  const comms = new CommCache();
+  const feed = new LiveFeed(engine, sink, now, (line) => {
+    targetsChanged = true;
+    // A process that exec'd has a new comm: read it again.
+    const m = /target-exec (\d+)/.exec(line);
+    if (m) comms.forget(Number(m[1]));
+  });
   feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
@@ -122,13 +129,17 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const cpu = new CpuMeter();
   let lastHost = host;
   let scannedAt = now();
+  let fullAt = scannedAt;
   const tick = () => {
     const t = now();
     const hinting = engine.status('kernel')?.state === 'running';
     if (targetsChanged || !hinting || t - scannedAt >= RESCAN_MS) {
+      // Every RESCAN_MS, a scan that reads every comm again.
+      const full = t - fullAt >= RESCAN_MS;
+      if (full) fullAt = t;
       targetsChanged = false;
       scannedAt = t;
-      const h = discover();
+      const h = discover(full ? undefined : comms);
       if (!sameHost(h, lastHost)) {
         lastHost = h;
         engine.setHost(h);

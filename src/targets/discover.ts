@@ -54,11 +54,41 @@ export function taskStateDirs(): string[] {
   return dirs.filter((d) => existsSync(d));
 }
 
-export function discover(): HostTargets {
+/**
+ * The command name of every process seen, for discoveries repeated often (the live view's, when
+ * the kernel says a target started or exited): only new processes' comm files are read again. A
+ * comm changes on exec: forget(pid) a process that exec'd, and scan without the cache now and then.
+ */
+export class CommCache {
+  private readonly comms = new Map<number, string | null>();
+
+  get(pid: number): string | null {
+    if (this.comms.has(pid)) return this.comms.get(pid)!;
+    const c = comm(pid);
+    this.comms.set(pid, c);
+    return c;
+  }
+
+  forget(pid: number): void {
+    this.comms.delete(pid);
+  }
+
+  /** Keeps only the pids that still exist. */
+  keep(pids: number[]): void {
+    const alive = new Set(pids);
+    for (const pid of this.comms.keys()) if (!alive.has(pid)) this.comms.delete(pid);
+  }
+}
+
+export function discover(cache?: CommCache): HostTargets {
   const containerd: Target[] = [];
   const shims: Target[] = [];
-  for (const pid of listPids()) {
-    const c = comm(pid);
+  const pids = listPids();
+  cache?.keep(pids);
+  for (const pid of pids) {
+    // A target's comm is read afresh (a shim's fork becomes runc by exec); others come from the cache.
+    let c = cache ? cache.get(pid) : comm(pid);
+    if (cache && (c === 'containerd' || c === SHIM_COMM)) c = comm(pid);
     if (c !== 'containerd' && c !== SHIM_COMM) continue;
     const args = cmdline(pid);
     if (!args) continue;
