@@ -14,8 +14,6 @@ export interface DrainRequest {
   env: Record<string, string>;
   /** Bytes in flight (handed over, not yet consumed) above which blocks are dropped. */
   maxInflight: number;
-  /** Also hand over stdout exactly as it arrived ('raw' events). */
-  raw: boolean;
 }
 
 /** Main thread → drain thread. */
@@ -27,7 +25,6 @@ export type DrainEvent =
   /** Whole lines of stdout / stderr; `bytes` is their UTF-8 length, to give back via consumed(). */
   | { kind: 'out'; text: string; bytes: number }
   | { kind: 'err'; text: string; bytes: number }
-  | { kind: 'raw'; text: string }
   | { kind: 'dropped'; bytes: number; lines: number }
   | { kind: 'error'; message: string }
   | { kind: 'exit'; code: number | null; signal: string | null };

@@ -11,7 +11,6 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { CONSUMED, POSTED, type DrainEvent, type ToDrain } from './drain-protocol.js';
 
@@ -134,17 +133,12 @@ class Drained {
 
   /** Reads one pipe to its end; returns the flush for its last, unterminated line. */
   private read(stream: Readable, kind: 'out' | 'err'): () => void {
-    const raw = kind === 'out' && this.req.raw ? new StringDecoder('utf8') : undefined;
     const max = this.req.maxInflight;
     let rest: Buffer[] = []; // the line being read, not yet ended by "\n"
     let restBytes = 0;
     // A line longer than the whole budget is dropped (counted once), up to its "\n".
     let skipping = false;
     stream.on('data', (chunk: Buffer) => {
-      if (raw) {
-        const text = raw.write(chunk);
-        if (text) this.send({ kind: 'raw', text });
-      }
       const cut = chunk.lastIndexOf(NL);
       if (cut === -1) {
         if (skipping) return this.drop(chunk.length, 0);
@@ -171,10 +165,6 @@ class Drained {
       restBytes = chunk.length - cut - 1;
     });
     return () => {
-      if (raw) {
-        const text = raw.end();
-        if (text) this.send({ kind: 'raw', text });
-      }
       if (restBytes > 0) this.emit(kind, Buffer.concat(rest), 1);
       rest = [];
       restBytes = 0;

@@ -149,9 +149,6 @@ export class Tracer {
           out.push(m.text, onOutLine);
           drained.consumed(m.bytes);
           break;
-        case 'raw':
-          h.onStdoutChunk?.(m.text);
-          break;
         case 'err':
           err.push(m.text, onErrLine);
           drained.consumed(m.bytes);
@@ -170,7 +167,7 @@ export class Tracer {
           break;
       }
     };
-    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20, raw: false }, onEvent);
+    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20 }, onEvent);
     this.drained = drained;
     this.watchTimer = setInterval(() => this.watch(h), 250);
     this.watchTimer.unref();

@@ -17,6 +17,7 @@ import { exportStacks } from './live-effects.js';
 import { LiveFeed } from './live-feed.js';
 import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
 import { CommCache } from '../targets/discover.js';
+import { targetChangeInLine } from './live-sources/kernel-print.js';
 import { LIVE_SOURCES } from './live-sources/index.js';
 import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
 import { Recorder, statsFile } from './record.js';
@@ -64,8 +65,8 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const feed = new LiveFeed(engine, sink, now, (line) => {
     targetsChanged = true;
     // A process that exec'd has a new comm: read it again.
-    const m = /target-exec (\d+)/.exec(line);
-    if (m) comms.forget(Number(m[1]));
+    const c = targetChangeInLine(line);
+    if (c?.kind === 'exec') comms.forget(c.pid);
   });
   feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });

@@ -84,13 +84,15 @@ export class KernelPrintReader {
   }
 }
 
-/** A map printed as {key: number}, or {} for anything else. */
-export function numbersOf(v: unknown): Record<string, number> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : {};
-}
 
 /** The target a printf line names: "target-exec PID COMM" / "target-exit PID". */
 export function targetChange(text: string): { kind: 'exec' | 'exit'; pid: number } | null {
   const m = /^target-(exec|exit) (\d+)/.exec(text);
   return m ? { kind: m[1] as 'exec' | 'exit', pid: Number(m[2]) } : null;
+}
+
+/** The same, read from a whole output line ({"type": "printf", "data": "target-exec 21094 ..."}). */
+export function targetChangeInLine(line: string): { kind: 'exec' | 'exit'; pid: number } | null {
+  const at = line.indexOf('"data": "target-');
+  return at === -1 ? null : targetChange(line.slice(at + 9));
 }

@@ -8,13 +8,14 @@
  * by how many processes came and went.
  */
 import { mergeHists, normalizeHist, type Bucket } from '../../../parsers/bpftrace-hist.js';
-import { asStats, splitMapKey } from '../../../parsers/bpftrace-json.js';
+import { asStats, splitMapKey, type BpftraceStats } from '../../../parsers/bpftrace-json.js';
 import { parseSlowLine } from '../../aggregate/slow-syscalls.js';
 import { syscallNamer } from '../../host/syscalls.js';
 import { errnoName, openFlags } from '../../summaries/open-flags.js';
 import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../../live-model/types.js';
 import { latencyView } from './vfs.js';
-import { KernelPrintReader, numbersOf, targetChange, type KernelPrint } from './kernel-print.js';
+import { KernelPrintReader, targetChange, targetChangeInLine, type KernelPrint } from './kernel-print.js';
+import { numbersOf } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 
 /** Seconds one print covers (the program's interval). */
@@ -148,14 +149,7 @@ export class KernelSource implements LiveSource {
     const bySyscall = new Map<string, Agg>();
     const byComm = new Map<string, Map<string, Agg>>();
     const errors = numbersOf(p.maps.get('@errors'));
-    for (const [key, v] of statsEntries(p.maps.get('@sc'))) {
-      const st = asStats(v);
-      const [comm, nrText] = splitMapKey(key, 2);
-      const nr = Number(nrText);
-      if (!st || comm === undefined || !Number.isInteger(nr)) {
-        this.reader.unrecognized++;
-        continue;
-      }
+    for (const { key, comm, n: nr, st } of this.statsByComm(p.maps.get('@sc'))) {
       const name = this.nameOf(nr);
       const err = errors[key] ?? 0;
       add(bySyscall, name, st.count, err, st.total);
@@ -167,14 +161,7 @@ export class KernelSource implements LiveSource {
     }
     const perErrors = numbersOf(p.maps.get('@pe'));
     const pidsOfComm = new Map<string, number>();
-    for (const [key, v] of statsEntries(p.maps.get('@pc'))) {
-      const st = asStats(v);
-      const [comm, pidText] = splitMapKey(key, 2);
-      const pid = Number(pidText);
-      if (!st || comm === undefined || !Number.isInteger(pid)) {
-        this.reader.unrecognized++;
-        continue;
-      }
+    for (const { key, comm, n: pid, st } of this.statsByComm(p.maps.get('@pc'))) {
       const pp = perPid(pid, comm);
       pp.calls += st.count;
       pp.errors += perErrors[key] ?? 0;
@@ -234,6 +221,22 @@ export class KernelSource implements LiveSource {
       }),
       metrics: (x.own ? { 'vfs/s': x.vfs / secs, 'opens/s': x.opens / secs, 'execs/s': x.execs / secs } : { 'execs/s': x.execs / secs }) as Record<string, number>,
     }));
+  }
+
+  /**
+   * A stats() map keyed [comm, number] (@sc: the syscall number; @pc: the pid) as entries; a key
+   * or value it cannot read is counted, not used.
+   */
+  private statsByComm(v: unknown): Array<{ key: string; comm: string; n: number; st: BpftraceStats }> {
+    const out: Array<{ key: string; comm: string; n: number; st: BpftraceStats }> = [];
+    for (const [key, value] of statsEntries(v)) {
+      const st = asStats(value);
+      const [comm, num] = splitMapKey(key, 2);
+      const n = Number(num);
+      if (st && comm !== undefined && Number.isInteger(n)) out.push({ key, comm, n, st });
+      else this.reader.unrecognized++;
+    }
+    return out;
   }
 
   /** Opens and execs of one print as event lines (the biggest counts first), and their rates. */
@@ -312,5 +315,5 @@ export const kernelSource: LiveSourceDef = {
   probe: 'live-kernel',
   panels: ['syscalls', 'vfs', 'events', 'targets'],
   create: (ctx) => new KernelSource(syscallNamer(ctx.arch)),
-  targetsChanged: (text) => text.startsWith('{"type": "printf", "data": "target-'),
+  targetsChanged: (text) => targetChangeInLine(text) !== null,
 };

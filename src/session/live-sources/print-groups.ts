@@ -59,6 +59,10 @@ export class PrintGroups {
 
 /** A map's value as counts by key ({} when absent or not an object). */
 export function countsOf(e: BpftraceMapEntry | undefined): Record<string, number> {
-  const v = e?.value;
+  return numbersOf(e?.value);
+}
+
+/** A map printed as {key: number}, or {} for anything else. */
+export function numbersOf(v: unknown): Record<string, number> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, number>) : {};
 }
