@@ -162,7 +162,7 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     expect(await seen, 'a tracer of this run was alive while it ran').toBe(true);
     expect(res.code).toBe(0);
     const lines = res.stdout.split('\n');
-    expect(lines[0]).toMatch(/^syscall-count: [\d,]+ syscalls in [\d.]+ s from \d+ processes: containerd 1/);
+    expect(lines[0]).toMatch(/^syscall-count: [\d,]+ syscalls in [\d.]+ s from \d+ processes: containerd \d+/);
     const header = lines.findIndex((l) => l.startsWith('SYSCALL'));
     expect(lines[header]).toMatch(/SYSCALL\s+CALLS\s+ERRORS\s+SECONDS\s+AVG_US/);
     const counts = lines.slice(header + 1).filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[1]!.replace(/,/g, '')));
