@@ -18,6 +18,19 @@ export const BPFTRACE_ANNOUNCE = /^\{"type": ?"attached_probes"|^Attaching \d+ p
 /** strace: "Process 3026 attached" (with -f: "... attached with 11 threads"). */
 export const STRACE_ATTACHED = /^strace: Process \d+ attached/;
 
+/**
+ * Which of strace's -p pids a stderr line settles: "Process N attached" or a failed attach
+ * ("attach: ptrace(PTRACE_SEIZE, N): No such process", a shim that exited meanwhile); else null.
+ * strace counts nothing until it has tried every -p pid, which can take seconds on a loaded host.
+ */
+export function straceAttachSettled(line: string): number | null {
+  const m = /^strace: (?:Process (\d+) attached|attach: ptrace\(PTRACE_SEIZE, (\d+)\))/.exec(line);
+  return m ? Number(m[1] ?? m[2]) : null;
+}
+
+/** The pids an strace argv names with -p. */
+export const stracePids = (argv: readonly string[]): number[] => argv.flatMap((a, i) => (a === '-p' && /^\d+$/.test(argv[i + 1] ?? '') ? [Number(argv[i + 1])] : []));
+
 /** Online CPUs, from /sys/devices/system/cpu/online ("0-1", "0,2-3"). */
 function onlineCpus(): number {
   let ranges = '0';

@@ -1,7 +1,8 @@
 /**
  * ProbeTracer: the one way a probe's tracer is run, by every path (one-shot, live feed, the strace
  * overlay, diagnose's kernel view, container-start). Started from a TracerPlan, it owns:
- *  - attach detection: strace's "Process N attached", perf once spawned, and for bpftrace its
+ *  - attach detection: strace once every -p pid is settled ("Process N attached" or its failed
+ *    attach: strace counts nothing before), perf once spawned, and for bpftrace its
  *    announcement (attached_probes / "Attaching N probes...") confirmed by the kernel: bpftrace
  *    0.17 prints that line *before* it attaches the probes, so attached means every loaded
  *    program also holds its attachment (see kernelAttached);
@@ -23,7 +24,7 @@ import type { TracerPlan } from '../../probes/types.js';
 import { Tracer, type TracerExit } from '../runner/tracer.js';
 import type { Target } from '../targets/discover.js';
 import { processGone } from '../targets/procfs.js';
-import { BPFTRACE_ANNOUNCE, isNoise, kernelAttached, STRACE_ATTACHED } from './probe-tracer-signals.js';
+import { BPFTRACE_ANNOUNCE, isNoise, kernelAttached, STRACE_ATTACHED, straceAttachSettled, stracePids } from './probe-tracer-signals.js';
 
 export { isNoise, kernelAttached, STDERR_NOISE } from './probe-tracer-signals.js';
 
@@ -101,6 +102,9 @@ export class ProbeTracer {
   private attachWaiters: Array<() => void> = [];
   private runWaiters: Array<() => void> = [];
   private confirmTimer?: NodeJS.Timeout;
+  /** strace: the -p pids it has not yet attached to or failed on. */
+  private straceUnsettled = new Set<number>();
+  private straceAttachedOne = false;
   private readonly ending: Promise<Ending>;
   private endWith!: (e: Ending) => void;
   private failWith!: (e: unknown) => void;
@@ -123,6 +127,8 @@ export class ProbeTracer {
     this.dataLines = 0;
     this.announced = false;
     this.attachedAt = 0;
+    this.straceUnsettled = new Set(plan.backend === 'strace' ? stracePids(plan.argv) : []);
+    this.straceAttachedOne = false;
     this.tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.o.env }, graceMs: plan.stopGraceMs });
   }
 
@@ -141,7 +147,7 @@ export class ProbeTracer {
       onStdoutChunk: fromStderr || !o.onChunk ? undefined : (text) => o.onChunk!(text, run),
       onStdoutLine: fromStderr ? undefined : data,
       onStderrLine: (l) => {
-        if (plan.backend === 'strace' && !this.attachedAt && STRACE_ATTACHED.test(l)) this.announce();
+        if (plan.backend === 'strace' && !this.attachedAt) this.straceLine(l);
         if (!fromStderr) return o.onStderr?.(l, run);
         o.onChunk?.(l + '\n', run);
         data(l);
@@ -155,6 +161,16 @@ export class ProbeTracer {
       if (plan.backend === 'perf') this.announce();
     });
     void tracer.wait().then((x) => this.rungEnded(x, run));
+  }
+
+  /** strace attached once each -p pid is settled; an argv without -p (a command) at its first attach. */
+  private straceLine(l: string): void {
+    const pid = straceAttachSettled(l);
+    if (pid === null) return;
+    this.straceUnsettled.delete(pid);
+    if (STRACE_ATTACHED.test(l)) this.straceAttachedOne = true;
+    // Every -p pid failed: strace exits on its own, and the rung ends as one that did not attach.
+    if (this.straceUnsettled.size === 0 && this.straceAttachedOne) this.announce();
   }
 
   /** The tracer said it attached; bpftrace's word is then checked against the kernel. */

@@ -152,6 +152,26 @@ describe('attach detection', () => {
     expect(chunks[0]).toBe('strace: Process 1 attached\n');
     expect(pt.producedData).toBe(true);
   });
+  it('strace given -p pids is attached only once each is settled: attached, or failed because it exited', async () => {
+    // The lines strace 6.1 printed for containerd and a load loop's shims (fixtures/strace/containerd-c-w-attach-stderr.txt.gz):
+    // one per -p pid, the failures for shims that exited meanwhile; it counts nothing before the last.
+    const lines = ['strace: attach: ptrace(PTRACE_SEIZE, 2720): Operation not permitted', 'strace: Process 3323 attached with 8 threads', '--sleep=1500', 'strace: Process 27573 attached with 10 threads', 'strace: Process 3383 attached'];
+    const p: TracerPlan = { backend: 'strace', attachPoint: 'ptrace', skipped: [], parser: 'strace-summary', stream: 'stderr', argv: [...fixture('attach-then-data.mjs', '--stderr', ...lines), '-p', '2720', '-p', '3323', '-p', '27573'] };
+    const pt = new ProbeTracer(p);
+    started.push(pt);
+    pt.start();
+    expect(await pt.waitAttached(800)).toBe('slow');
+    expect(await pt.waitAttached(20_000)).toBe('attached');
+  });
+
+  it('strace whose every -p pid failed did not attach', async () => {
+    const p: TracerPlan = { backend: 'strace', attachPoint: 'ptrace', skipped: [], parser: 'strace-summary', stream: 'stderr', argv: [...fixture('attach-then-data.mjs', '--stderr', 'strace: attach: ptrace(PTRACE_SEIZE, 2720): No such process'), '-p', '2720'] };
+    const pt = new ProbeTracer(p);
+    started.push(pt);
+    pt.start();
+    expect(await pt.waitAttached(500)).toBe('slow');
+    expect(pt.attachedAt).toBe(0);
+  });
 });
 
 describe('target exited', () => {
