@@ -7,7 +7,9 @@
 #     containerd is never edited or restarted
 #   - builds a busybox OCI image offline and imports it into the "ctrscope" namespace
 #   - installs node dependencies and builds ctrscope (when run from a checkout)
-# Usage: scripts/setup.sh [--no-build]
+#   - with --test-peers (scripts/test.sh passes it): the real clients the tests drive too:
+#     prometheus, golang-go (go tool pprof / addr2line), chromium, python3-jsonschema
+# Usage: scripts/setup.sh [--no-build] [--test-peers]
 set -euo pipefail
 
 NS=${CTRSCOPE_NAMESPACE:-ctrscope}
@@ -19,7 +21,14 @@ LOG=/var/log/ctrscope-containerd.log
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 build=1
-[ "${1:-}" = "--no-build" ] && build=0
+peers=0
+for a in "$@"; do
+  case "$a" in
+    --no-build) build=0 ;;
+    --test-peers) peers=1 ;;
+    *) echo "setup: unknown option '$a' (use --no-build, --test-peers)" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit "${2:-1}"; }
@@ -53,6 +62,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   }
 else
   say "ok: strace, perf, bpftrace, containerd, runc, busybox-static, python3 are installed"
+fi
+
+# --- the tests' real clients and peers ---------------------------------------------------------
+if [ "$peers" = 1 ]; then
+  declare -A peer=([prometheus]=prometheus [go]=golang-go [chromium]=chromium)
+  need=()
+  for cmd in prometheus go chromium; do command -v "$cmd" >/dev/null || need+=("${peer[$cmd]}"); done
+  python3 -c 'import jsonschema' 2>/dev/null || need+=(python3-jsonschema)
+  if [ ${#need[@]} -gt 0 ]; then
+    say "installing the tests' peers: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    say "ok: prometheus, go, chromium, python3-jsonschema are installed"
+  fi
 fi
 
 # --- tracefs / debugfs -----------------------------------------------------------------------

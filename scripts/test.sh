@@ -6,7 +6,7 @@
 # prerequisite fails, and so does any skipped test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test-peers
 reports=()
 trap 'rm -f "${reports[@]}"' EXIT
 status=0

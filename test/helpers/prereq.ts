@@ -17,10 +17,18 @@ export type Prereq =
   | 'image'
   | 'debug-socket'
   | 'metrics'
-  | 'flamegraph-conformance';
+  | 'flamegraph-conformance'
+  | 'flamegraph-svg-conformance'
+  | 'prometheus'
+  | 'go'
+  | 'chromium'
+  | 'jsonschema';
 
 /** FlameGraph's stackcollapse-perf.pl inputs and outputs (NAME.txt, results/NAME-collapsed-OPT.txt). */
 export const CONFORMANCE_DIR = process.env.CTRSCOPE_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../shared/conformance/flamegraph', import.meta.url));
+
+/** flamegraph.pl's drawn frames for the corpus' folded files and option sets (*.tsv beside *.folded*). */
+export const SVG_CONFORMANCE_DIR = process.env.CTRSCOPE_SVG_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../shared/conformance/flamegraph-svg', import.meta.url));
 
 const onPath = (t: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(`${d}/${t}`));
 
@@ -56,6 +64,13 @@ const checks: Record<Prereq, () => string | null> = {
     existsSync(`${CONFORMANCE_DIR}/results`)
       ? null
       : `FlameGraph conformance data not found at ${CONFORMANCE_DIR} (need NAME.txt and results/; set CTRSCOPE_CONFORMANCE_DIR)`,
+  'flamegraph-svg-conformance': () =>
+    existsSync(`${SVG_CONFORMANCE_DIR}/README.md`) ? null : `flamegraph.pl layout data not found at ${SVG_CONFORMANCE_DIR} (set CTRSCOPE_SVG_CONFORMANCE_DIR)`,
+  // The real clients of what ctrscope writes (scripts/setup.sh --test-peers installs them).
+  prometheus: () => (onPath('prometheus') ? null : 'prometheus not installed (Debian package prometheus)'),
+  go: () => (onPath('go') ? null : 'go not installed (Debian package golang-go: go tool pprof, go tool addr2line)'),
+  chromium: () => (onPath('chromium') ? null : 'chromium not installed (Debian package chromium)'),
+  jsonschema: () => (spawnSync('python3', ['-c', 'import jsonschema']).status === 0 ? null : 'python3-jsonschema not installed'),
 };
 
 /** Returns why the test cannot run here, or null. Throws in CI. */
