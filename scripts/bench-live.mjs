@@ -18,7 +18,13 @@
 // The start loop is asynchronous: the pseudo-terminal is read all the time, as a person's terminal
 // is (a terminal nobody reads makes ctrscope's writes to it wait).
 // Usage (root, after scripts/setup.sh):  npm run bench:live
-//        ROUNDS=3 BLOCK_S=20 SETTLE_S=6 MODE=tty|plain npm run bench:live
+//        ROUNDS=3 BLOCK_S=20 SETTLE_S=60 MODE=tty|plain npm run bench:live
+// SETTLE_S: seconds between ctrscope's start and its traced block; what it costs in them is
+// printed as the warm-up cost.
+// ALT_ENV="NAME=VALUE ...": every second round runs ctrscope with that environment too (e.g.
+// ALT_ENV=CTRSCOPE_V8_OPT=1, TurboFan on), and the table has a column for each: a before/after
+// comparison in one sitting. With CTRSCOPE_BENCH_CLI=PATH among them, that round runs the build
+// at PATH (e.g. a worktree of the commit before) instead of this one.
 // Every container it makes is removed; ctrscope is stopped with q (tty) or SIGINT (plain).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -32,7 +38,9 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(repo, 'dist/src/cli.js');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const BLOCK_S = Number(process.env.BLOCK_S ?? 20);
-const SETTLE_S = Number(process.env.SETTLE_S ?? 6);
+// A live view stays running: its first minute (loading, compiling bpftrace programs, V8 warming up)
+// is reported apart from the steady cost that the traced block measures after it.
+const SETTLE_S = Number(process.env.SETTLE_S ?? 60);
 const MODE = process.env.MODE ?? 'tty';
 const NS = process.env.CTRSCOPE_NAMESPACE ?? 'ctrscope';
 const IMAGE = process.env.CTRSCOPE_IMAGE ?? 'docker.io/library/busybox:latest';
@@ -134,9 +142,13 @@ const pct = (a, q) => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function startCtrscope(dir) {
-  const args = [CLI];
-  const env = { ...process.env, CTRSCOPE_STATS_FILE: join(dir, 'stats.ndjson') };
+const ALT_ENV = Object.fromEntries((process.env.ALT_ENV ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const VARIANTS = Object.keys(ALT_ENV).length ? ['as built', process.env.ALT_ENV] : ['as built'];
+
+function startCtrscope(dir, variant) {
+  const env = { ...process.env, ...(variant === 0 ? {} : ALT_ENV), CTRSCOPE_STATS_FILE: join(dir, 'stats.ndjson') };
+  // CTRSCOPE_BENCH_CLI: another build's cli.js (ALT_ENV=CTRSCOPE_BENCH_CLI=/old/dist/src/cli.js compares two builds).
+  const args = [env.CTRSCOPE_BENCH_CLI ?? CLI];
   delete env.CI;
   if (MODE === 'plain') {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -175,9 +187,12 @@ process.stderr.write(`bench-live: ${ROUNDS} round(s), ${BLOCK_S} s blocks, mode 
 let before = await block();
 for (let round = 1; round <= ROUNDS; round++) {
   const dir = mkdtempSync(join(tmpdir(), 'ctrscope-benchlive-'));
-  const app = startCtrscope(dir);
+  const variant = (round - 1) % VARIANTS.length;
+  const app = startCtrscope(dir, variant);
+  const tStart = performance.now();
   await sleep(SETTLE_S * 1000);
   const c0 = treeCost(app.pid);
+  const warmWall = (performance.now() - tStart) / 1000;
   if (!c0) die('ctrscope exited before the traced block (run it by hand to see why)', 1);
   const t0 = performance.now();
   let maxRss = 0, maxTree = 0, maxThreads = 0, maxProcs = 0;
@@ -202,12 +217,14 @@ for (let round = 1; round <= ROUNDS; round++) {
   const around = (median(before) + median(after)) / 2;
   const row = {
     round,
+    variant,
     starts: traced.length,
     tracedMs: median(traced),
     untracedMs: around,
     kept: around / median(traced),
     ownPct: c1 ? ((c1.own - c0.own) / wall) * 100 : NaN,
     childPct: c1 ? ((c1.children - c0.children) / wall) * 100 : NaN,
+    warmPct: ((c0.own + c0.children) / warmWall) * 100,
     rssMiB: maxRss / 2 ** 20,
     treeRssMiB: maxTree / 2 ** 20,
     threads: maxThreads,
@@ -215,22 +232,24 @@ for (let round = 1; round <= ROUNDS; round++) {
     reportedPct: own.reportedPct,
   };
   rows.push(row);
-  process.stderr.write(`round ${round}: kept ${(row.kept * 100).toFixed(1)}%  own ${row.ownPct.toFixed(1)}%  children ${row.childPct.toFixed(1)}%  rss ${row.rssMiB.toFixed(0)} MiB  (${row.starts} starts, ${row.tracedMs.toFixed(1)} ms vs ${row.untracedMs.toFixed(1)} ms)\n`);
+  process.stderr.write(`round ${round}${VARIANTS.length > 1 ? ` (${VARIANTS[variant]})` : ''}: kept ${(row.kept * 100).toFixed(1)}%  own ${row.ownPct.toFixed(1)}%  children ${row.childPct.toFixed(1)}%  (first ${SETTLE_S} s: ${row.warmPct.toFixed(1)}%)  rss ${row.rssMiB.toFixed(0)} MiB  (${row.starts} starts, ${row.tracedMs.toFixed(1)} ms vs ${row.untracedMs.toFixed(1)} ms)\n`);
   before = after;
 }
-const med = (k) => median(rows.map((r) => r[k]));
-const lo = (k) => Math.min(...rows.map((r) => r[k]));
-const hi = (k) => Math.max(...rows.map((r) => r[k]));
 const f1 = (x) => x.toFixed(1);
-console.log(`\nctrscope live view (${MODE}), ${ROUNDS} rounds of ${BLOCK_S} s, container starts in a loop; median (lowest-highest)\n`);
-console.log('| figure | value |\n| --- | ---: |');
-console.log(`| starts kept (traced / untraced around it) | ${f1(med('kept') * 100)}% (${f1(lo('kept') * 100)}-${f1(hi('kept') * 100)}) |`);
-console.log(`| ctrscope's own CPU, % of one core | ${f1(med('ownPct'))} (${f1(lo('ownPct'))}-${f1(hi('ownPct'))}) |`);
-console.log(`| its tracers' CPU (live + reaped), % of one core | ${f1(med('childPct'))} (${f1(lo('childPct'))}-${f1(hi('childPct'))}) |`);
-console.log(`| whole cost, % of one core | ${f1(median(rows.map((r) => r.ownPct + r.childPct)))} |`);
-console.log(`| the same as ctrscope's header said it (mean of its 3 s figures) | ${f1(med('reportedPct'))} |`);
-console.log(`| RSS of ctrscope, MiB (max) | ${f1(med('rssMiB'))} (${f1(lo('rssMiB'))}-${f1(hi('rssMiB'))}) |`);
-console.log(`| RSS with its tracers, MiB (max) | ${f1(med('treeRssMiB'))} |`);
-console.log(`| threads of ctrscope (max) | ${med('threads')} |`);
-console.log(`| tracer processes (max at once) | ${med('tracers')} |`);
-console.log(`| frame time, ms (median, p99 of ${frames.length}) | ${frames.length ? `${f1(median(frames))}, ${f1(pct(frames, 0.99))}` : 'not reported by this build'} |`);
+const cols = VARIANTS.map((_, v) => rows.filter((r) => r.variant === v));
+const cell = (k, scale = 1) => cols.map((rs) => (rs.length ? `${f1(median(rs.map((r) => r[k])) * scale)} (${f1(Math.min(...rs.map((r) => r[k])) * scale)}-${f1(Math.max(...rs.map((r) => r[k])) * scale)})` : '-'));
+const one = (k) => cols.map((rs) => (rs.length ? String(median(rs.map((r) => r[k]))) : '-'));
+const line = (name, cells) => console.log(`| ${name} | ${cells.join(' | ')} |`);
+console.log(`\nctrscope live view (${MODE}), ${ROUNDS} rounds of ${BLOCK_S} s after ${SETTLE_S} s running, container starts in a loop; median (lowest-highest)\n`);
+console.log(`| figure | ${VARIANTS.join(' | ')} |\n| --- |${VARIANTS.map(() => ' ---: |').join('')}`);
+line('starts kept (traced / untraced around it), %', cell('kept', 100));
+line("ctrscope's own CPU, % of one core", cell('ownPct'));
+line("its tracers' CPU (live + reaped), % of one core", cell('childPct'));
+line('**whole cost, % of one core**', cols.map((rs) => (rs.length ? f1(median(rs.map((r) => r.ownPct + r.childPct))) : '-')));
+line(`whole cost in its first ${SETTLE_S} s (start, warm-up), % of one core`, cell('warmPct'));
+line("the same as ctrscope's header said it (mean of its 3 s figures)", cell('reportedPct'));
+line('RSS of ctrscope, MiB (max)', cell('rssMiB'));
+line('RSS with its tracers, MiB (max)', cell('treeRssMiB'));
+line('threads of ctrscope (max)', one('threads'));
+line('tracer processes (max at once)', one('tracers'));
+console.log(`| frame time, ms (median, p99 of ${frames.length}, all rounds) | ${frames.length ? `${f1(median(frames))}, ${f1(pct(frames, 0.99))}` : 'not reported by this build'} |`);

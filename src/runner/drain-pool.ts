@@ -14,6 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CONSUMED, type DrainEvent, type DrainRequest, type FromDrain, type ToDrain } from './drain-protocol.js';
+import { PipeDrain } from './pipe-drain.js';
 
 export type { DrainEvent, DrainRequest } from './drain-protocol.js';
 
@@ -106,9 +107,20 @@ class DrainPool {
 
 const pool = new DrainPool();
 
-/** Spawns a tracer on the shared drain thread; `onEvent` gets its events on the main thread. */
-export function drain(req: DrainRequest, onEvent: (e: DrainEvent) => void): Drained {
-  return pool.run(req, onEvent);
+/**
+ * Where a tracer's pipes are read: 'thread', the shared drain thread (a busy main thread never
+ * blocks the tracer: what strace needs, since a blocked strace holds its targets stopped), or
+ * 'main', this thread (no second V8 heap, no message per block: for a long-running tracer whose
+ * blocking harms nobody but itself — bpftrace's kernel side counts on while it waits to write).
+ */
+export type ReadOn = 'thread' | 'main';
+
+/** Spawns a tracer whose pipes are read on `on`; `onEvent` gets its events on the main thread. */
+export function drain(req: DrainRequest, onEvent: (e: DrainEvent) => void, on: ReadOn = 'thread'): Drained {
+  if (on === 'thread') return pool.run(req, onEvent);
+  const counters = new Int32Array(2);
+  new PipeDrain(req, counters, onEvent).start();
+  return { consumed: (bytes) => void (counters[CONSUMED] = (counters[CONSUMED]! + bytes) | 0) };
 }
 
 /** How many drain threads run now (0 or 1), for tests and diagnostics. */

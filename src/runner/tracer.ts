@@ -15,7 +15,7 @@
  */
 import { LineSplitter } from '../../parsers/lines.js';
 import { statFields } from '../targets/procfs.js';
-import { drain, type DrainEvent, type Drained } from './drain-pool.js';
+import { drain, type DrainEvent, type Drained, type ReadOn } from './drain-pool.js';
 import { sleep } from '../util/sleep.js';
 
 export const SESSION_ENV = 'CTRSCOPE_SESSION';
@@ -35,6 +35,8 @@ export interface TracerSpec {
   silenceDeadlineMs?: number;
   /** Bytes handed to us but not yet parsed before output is dropped. Default 32 MiB. */
   maxInflightBytes?: number;
+  /** Where its pipes are read (drain-pool.ts ReadOn). Default 'thread'. */
+  readOn?: ReadOn;
 }
 
 export interface TracerExit {
@@ -167,8 +169,9 @@ export class Tracer {
           break;
       }
     };
-    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20 }, onEvent);
+    const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20 }, onEvent, this.spec.readOn);
     this.drained = drained;
+    if (this.exitInfo) return; // could not spawn (read on this thread, that is known at once)
     this.watchTimer = setInterval(() => this.watch(h), 250);
     this.watchTimer.unref();
   }

@@ -88,6 +88,8 @@ class SourceRunner {
     // Reasons on the status line: the last meaningful stderr line.
     const pt = new ProbeTracer(first, {
       env: this.def.env,
+      // One long-lived bpftrace per source, a few KB/s: no drain thread (strace keeps it).
+      readOnMain: true,
       reasonLines: 1,
       reasonChars: 200,
       onRun: (plan, run) => this.emit({ t: this.now(), type: 'run', source: id, run, pids: plan.pids, attachPoint: plan.attachPoint }),

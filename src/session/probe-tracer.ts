@@ -86,6 +86,11 @@ export interface ProbeTracerOptions {
   confirmMs?: number;
   /** What else must be true after attach before it counts as attached (checked at each line). */
   ready?: () => boolean;
+  /**
+   * Read the pipes on the main thread rather than the drain thread (long-running, low-rate
+   * tracers: the live view). Never for strace: a blocked strace holds its targets stopped.
+   */
+  readOnMain?: boolean;
 }
 
 export class ProbeTracer {
@@ -129,7 +134,8 @@ export class ProbeTracer {
     this.attachedAt = 0;
     this.straceUnsettled = new Set(plan.backend === 'strace' ? stracePids(plan.argv) : []);
     this.straceAttachedOne = false;
-    this.tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.o.env }, graceMs: plan.stopGraceMs });
+    const readOn = this.o.readOnMain && plan.backend !== 'strace' ? 'main' : 'thread';
+    this.tracer = new Tracer({ label: plan.backend, argv: plan.argv, env: { ...plan.env, ...this.o.env }, graceMs: plan.stopGraceMs, readOn });
   }
 
   start(): void {

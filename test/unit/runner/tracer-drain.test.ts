@@ -137,3 +137,42 @@ describe('one drain thread', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 });
+
+describe('read on the main thread', () => {
+  it('gives the same lines and chunks, starts no drain thread, and stops by the same ladder', async () => {
+    const chunks: string[] = [];
+    // Three lines, then it stays until stopped (fixed program text).
+    const argv = ['sh', '-c', 'printf "a\\nb\\n"; printf "c\\n" >&2; exec sleep 30'];
+    const s = startTracer({ label: 'here', argv, readOn: 'main' }, { onStdoutChunk: (t) => chunks.push(t) });
+    expect(await s.tracer.whenSpawned()).toBeGreaterThan(0);
+    await s.saw('b');
+    expect(drainThreads()).toBe(0);
+    const exit = await s.tracer.stop();
+    expect([exit.endedBy, exit.signal]).toEqual(['SIGINT', 'SIGINT']);
+    expect(s.stdout).toEqual(['a', 'b']);
+    expect(chunks.join('')).toBe('a\nb\n');
+    expect(s.stderr).toEqual(['c']);
+  });
+
+  it('a tracer that cannot start ends with the reason at once', async () => {
+    const s = startTracer({ label: 'missing', argv: ['/nonexistent/tracer'], readOn: 'main' });
+    const exit = await s.exit;
+    expect(exit.code).not.toBe(0);
+    expect(drainThreads()).toBe(0);
+  });
+
+  it('ProbeTracer reads a bpftrace on the main thread when asked, a strace never', async () => {
+    const { ProbeTracer } = await import('./runner-fixtures.js');
+    const sh = ['sh', '-c', 'echo "strace: Process 1 attached"; exec sleep 30'];
+    const strace = new ProbeTracer({ backend: 'strace', attachPoint: 'ptrace', skipped: [], parser: 'strace', stream: 'stderr', argv: sh }, { readOnMain: true });
+    strace.start();
+    await strace.tracer.whenSpawned();
+    expect(drainThreads()).toBe(1);
+    await strace.stop();
+    const bt = new ProbeTracer({ backend: 'bpftrace', attachPoint: 'a', skipped: [], parser: 'bpftrace-json', argv: ['sleep', '30'] }, { readOnMain: true, confirmAttach: null });
+    bt.start();
+    await bt.tracer.whenSpawned();
+    expect(drainThreads()).toBe(0);
+    await bt.stop();
+  });
+});
