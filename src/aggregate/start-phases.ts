@@ -20,6 +20,16 @@ import type { ExecRecord } from '../../parsers/exec-trace.js';
 export const PHASES = ['container create', 'task create', 'shim start', 'runc init', 'task start', 'first exec'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
+/** What runs in each phase. */
+export const PHASE_SPANS: Record<PhaseName, string> = {
+  'container create': 'client + snapshot + container record',
+  'task create': 'containerd: rootfs, bundle, until it execs the shim',
+  'shim start': 'shim boots, until it execs runc create',
+  'runc init': 'runc create / runc init set the container up',
+  'task start': 'until the shim execs runc start',
+  'first exec': 'runc start until the process execs',
+};
+
 /** A containerd event on the monotonic clock. */
 export interface TimedEvent {
   ns: number;

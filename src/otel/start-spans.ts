@@ -7,7 +7,7 @@
  * Attribute names follow OpenTelemetry's semantic conventions where one exists
  * (container.id, container.image.name, process.pid, process.parent_pid, process.executable.path).
  */
-import type { PhaseName, StartPhases } from '../aggregate/start-phases.js';
+import { PHASE_SPANS, type StartPhases } from '../aggregate/start-phases.js';
 
 export type SpanAttributes = Record<string, string | number>;
 
@@ -29,15 +29,6 @@ export type IdSource = (bytes: 8 | 16) => string;
 
 export const ROOT_SPAN_NAME = 'container start';
 
-const WHAT: Record<PhaseName, string> = {
-  'container create': 'client + snapshot + container record',
-  'task create': 'containerd: rootfs, bundle, until it execs the shim',
-  'shim start': 'shim boots, until it execs runc create',
-  'runc init': 'runc create / runc init set the container up',
-  'task start': 'until the shim execs runc start',
-  'first exec': 'runc start until the process execs',
-};
-
 /** The spans of one start: the root first, then its phases in order. */
 export function startSpans(s: StartPhases, wallMinusMonoNs: bigint, ids: IdSource): SpanDescription[] {
   const wall = (mono: number) => BigInt(Math.round(mono)) + wallMinusMonoNs;
@@ -57,7 +48,7 @@ export function startSpans(s: StartPhases, wallMinusMonoNs: bigint, ids: IdSourc
     },
   };
   const children = s.spans.map((p): SpanDescription => {
-    const attributes: SpanAttributes = { 'container.id': s.id, 'ctrscope.phase': p.phase, 'ctrscope.phase.spans': WHAT[p.phase] };
+    const attributes: SpanAttributes = { 'container.id': s.id, 'ctrscope.phase': p.phase, 'ctrscope.phase.spans': PHASE_SPANS[p.phase] };
     if (p.proc) {
       attributes['process.pid'] = p.proc.pid;
       attributes['process.parent_pid'] = p.proc.ppid;
