@@ -115,7 +115,8 @@ export class LogAggregator {
   }
 
   private step(c: { namespace: string; id: string }, step: string, ms: number): void {
-    const key = `${c.namespace}/${c.id}`;
+    // By id alone: a snapshot's key names no namespace, the shim's lines do.
+    const key = c.id;
     const prev = this.lastStep.get(key);
     if (!prev && this.lastStep.size >= MAX_CONTAINERS) return;
     if (prev && prev.step !== step) {
