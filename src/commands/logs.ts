@@ -33,7 +33,7 @@ interface LogsFlags {
 }
 
 /** Reads the source; `onNew` sees each record that arrives after the first read caught up. */
-export async function readContainerdLog(source: LogSource, o: { sinceMs?: number; follow: boolean; signal?: AbortSignal; onNew?: (r: LogRecord) => void }): Promise<LogReport> {
+export async function readContainerdLog(source: LogSource, o: { sinceMs?: number; follow: boolean; signal?: AbortSignal; onNew?: (r: LogRecord) => void; onFollowing?: () => void }): Promise<LogReport> {
   const agg = new LogAggregator();
   let beforeSince = 0;
   let caughtUp = false;
@@ -51,7 +51,10 @@ export async function readContainerdLog(source: LogSource, o: { sinceMs?: number
     // Each file to its end; with --follow, the last one (stdout and stderr are most often one file).
     for (const [i, p] of source.paths.entries()) {
       const last = i === source.paths.length - 1;
-      const st = await readLogFile(p, (l) => parser.line(l), { follow: o.follow && last, signal: o.signal, onCaughtUp: () => (caughtUp = last) });
+      const st = await readLogFile(p, (l) => parser.line(l), { follow: o.follow && last, signal: o.signal, onCaughtUp: () => {
+          caughtUp = last;
+          if (last && o.follow) o.onFollowing?.();
+        } });
       overflowLines += st.overflowLines;
       rotations += st.rotations;
     }
@@ -59,6 +62,7 @@ export async function readContainerdLog(source: LogSource, o: { sinceMs?: number
     const j = journalctl(source.unit, { sinceEpochSeconds: o.sinceMs !== undefined ? o.sinceMs / 1000 : undefined, follow: o.follow });
     caughtUp = o.follow;
     j.start({ onStdoutLine: (l) => parser.line(l) });
+    if (o.follow) o.onFollowing?.();
     if (o.follow) {
       await new Promise<void>((r) => (o.signal?.aborted ? r() : o.signal?.addEventListener('abort', () => r(), { once: true })));
       await j.stop();
@@ -92,7 +96,7 @@ export function registerLogs(program: Command): void {
       try {
         const onNew = (r: LogRecord) =>
           process.stdout.write(o.json ? JSON.stringify({ type: 'line', time: r.timeMs === null ? null : new Date(r.timeMs).toISOString(), level: r.level, msg: r.msg, fields: r.fields }) + '\n' : `${r.timeMs === null ? '-' : new Date(r.timeMs).toISOString().slice(11, 23)} ${r.level.padEnd(7)} ${r.msg} ${fields(r)}\n`);
-        const report = await readContainerdLog(source, { sinceMs, follow: !!o.follow, signal: stop.signal, onNew });
+        const report = await readContainerdLog(source, { sinceMs, follow: !!o.follow, signal: stop.signal, onNew, onFollowing: () => process.stderr.write('ctrscope: following new lines (Ctrl-C ends and prints the summary)\n') });
         process.stdout.write(o.json ? JSON.stringify(o.follow ? { type: 'summary', ...report } : report, null, o.follow ? 0 : 2) + '\n' : (o.follow ? '\n' : '') + renderLogs(report));
       } finally {
         process.off('SIGINT', abort);
