@@ -1,5 +1,5 @@
 /**
- * containerd's log on a real capture (fixtures/containerd/containerd-debug.log: a private
+ * containerd's log on a real capture (fixtures/containerd/containerd-debug.txt: a private
  * containerd at level=debug during three container starts), checked against grep -c of the same
  * file; bad input (huge line, binary file, truncated JSON) and a rotation while following.
  */
@@ -14,7 +14,7 @@ import { containerOf, LogAggregator, messageTemplate } from '../../src/aggregate
 import { readLogFile } from '../../src/containerd/log-reader.js';
 import { cutRandomly } from '../helpers/chunks.js';
 
-const FIX = new URL('../../fixtures/containerd/containerd-debug.log', import.meta.url).pathname;
+const FIX = new URL('../../fixtures/containerd/containerd-debug.txt', import.meta.url).pathname;
 const bytes = readFileSync(FIX);
 /** grep -cE (exit 1 is a count of 0). */
 const grepC = (re: string, file = FIX) => Number(spawnSync('grep', ['-cE', re, file], { encoding: 'utf8' }).stdout.trim());
