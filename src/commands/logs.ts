@@ -36,8 +36,11 @@ export function registerLogs(program: Command): void {
       process.stderr.write(`ctrscope: reading ${source.how}\n`);
       const stop = new AbortController();
       const abort = () => stop.abort();
-      process.once('SIGINT', abort);
-      process.once('SIGTERM', abort);
+      // Only a follow is ended by Ctrl-C into a summary; a one-shot read stops as any command does.
+      if (o.follow) {
+        process.once('SIGINT', abort);
+        process.once('SIGTERM', abort);
+      }
       try {
         const onNew = (r: LogRecord) =>
           process.stdout.write(o.json ? JSON.stringify({ type: 'line', time: r.timeMs === null ? null : new Date(r.timeMs).toISOString(), level: r.level, msg: r.msg, fields: r.fields }) + '\n' : `${r.timeMs === null ? '-' : new Date(r.timeMs).toISOString().slice(11, 23)} ${r.level.padEnd(7)} ${r.msg} ${fields(r)}\n`);

@@ -5,7 +5,7 @@
  * reports every start and says how many spans it dropped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, startCli, startLoad } from '../helpers/cli.js';
 import { attrs, closedPort, OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { missing } from '../helpers/prereq.js';
 
@@ -54,6 +54,39 @@ describe.skipIf(skip)('container starts as OTLP traces', () => {
       expect(Number(BigInt(root.startTimeUnixNano) / 1_000_000n)).toBeGreaterThan(Date.now() - 120_000);
     }
   });
+
+  it('--watch: starts it did not make are sent while it still runs, one trace each', async () => {
+    receiver = new OtlpReceiver();
+    const url = await receiver.start();
+    const run = startCli(['--probe', 'container-start', '--watch', '--duration', '120s', '--json', '--otlp-endpoint', url]);
+    await new Promise<void>((res) => {
+      let err = '';
+      run.child.stderr!.on('data', (c) => {
+        err += c;
+        if (/following container starts/.test(err)) res();
+      });
+    });
+    const load = startLoad(3);
+    await new Promise<void>((res) => load.child.on('close', () => res()));
+    const prefix = `ctrscope-load-${load.child.pid}-`;
+    const roots = () => receiver!.spans().filter((x) => !x.parentSpanId && String(attrs(x.attributes)['container.id']).startsWith(prefix));
+    // Sent on the watch's ticks (once a second, a tick after a start completes), not only at the end.
+    for (let i = 0; i < 100 && roots().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(roots()).toHaveLength(3);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(r.stdout) as { starts: Start[]; otlp: { spansDropped: number } };
+    expect(rep.otlp.spansDropped).toBe(0);
+    const ours = rep.starts.filter((s) => s.id.startsWith(prefix));
+    expect(ours).toHaveLength(3);
+    // Sent once each, though the end of the run exports every start again.
+    expect(roots()).toHaveLength(3);
+    for (const s of ours) {
+      const root = roots().find((x) => attrs(x.attributes)['container.id'] === s.id)!;
+      expect(Math.abs(Number(BigInt(root.endTimeUnixNano) - BigInt(root.startTimeUnixNano)) / 1e9 - s.totalSeconds)).toBeLessThan(1e-6);
+    }
+  }, 120_000);
 
   it('collector down: every start is still reported, the spans are dropped and counted', async () => {
     const url = await closedPort();
