@@ -1,5 +1,5 @@
 /** `ctrscope logs`' text output: source, level counts over time, error/warning groups, per-container steps. */
-import type { LogReport } from './logs-read.js';
+import type { LogReport } from '../containerd/log-read.js';
 import { renderTable } from '../output/table.js';
 
 const LEVELS = ['error', 'warning', 'info', 'debug'] as const;

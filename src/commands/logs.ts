@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import type { LogRecord } from '../../parsers/containerd-log.js';
 import { findLogSource } from '../containerd/log-source.js';
-import { readContainerdLog } from './logs-read.js';
+import { readContainerdLog } from '../containerd/log-read.js';
 import { durationSchema, parseOption } from '../validate.js';
 import { renderLogs } from './logs-render.js';
 

@@ -1,8 +1,12 @@
-/** Reads containerd's log (a file through split2, or journald) into one LogReport. */
+/**
+ * Reads containerd's log (a file through split2, or journald) into one LogReport. For the live
+ * view: readContainerdLog(findLogSource({}), { follow: true, signal, onNew: (record) => ... })
+ * calls onNew for each new line until signal aborts, then resolves with the summary.
+ */
 import { ContainerdLogParser, type LogParseResult, type LogRecord } from '../../parsers/containerd-log.js';
 import { LogAggregator, type LogSummary } from '../aggregate/containerd-logs.js';
-import type { LogSource } from '../containerd/log-source.js';
-import { readLogFile } from '../containerd/log-reader.js';
+import type { LogSource } from './log-source.js';
+import { readLogFile } from './log-reader.js';
 import { CtrscopeError } from '../errors.js';
 import { journalctl } from '../runner/journalctl.js';
 
