@@ -20,6 +20,16 @@ import type { ExecRecord } from '../../parsers/exec-trace.js';
 export const PHASES = ['container create', 'task create', 'shim start', 'runc init', 'task start', 'first exec'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
+/** What runs in each phase. */
+export const PHASE_SPANS: Record<PhaseName, string> = {
+  'container create': 'client + snapshot + container record',
+  'task create': 'containerd: rootfs, bundle, until it execs the shim',
+  'shim start': 'shim boots, until it execs runc create',
+  'runc init': 'runc create / runc init set the container up',
+  'task start': 'until the shim execs runc start',
+  'first exec': 'runc start until the process execs',
+};
+
 /** A containerd event on the monotonic clock. */
 export interface TimedEvent {
   ns: number;
@@ -37,6 +47,20 @@ export interface StartPhases {
   /** Monotonic ns of the first boundary and of the first exec. */
   beginNs: number;
   firstExecNs: number;
+  /** The image /containers/create names. */
+  image?: string;
+  /** Each phase seen, back to back from beginNs to firstExecNs, with the process that ran in it. */
+  spans: PhaseSpan[];
+}
+
+/** One seen phase on the monotonic clock and the exec that stands for it (when there is one). */
+export interface PhaseSpan {
+  phase: PhaseName;
+  startNs: number;
+  endNs: number;
+  proc?: ExecRecord;
+  /** The shim daemon's pid, when seen. */
+  shimPid?: number;
 }
 
 export interface StartRequest {
@@ -83,7 +107,11 @@ export function startPhases(events: TimedEvent[], execs: ExecRecord[], requests?
     const runcCreate = runcs.find((x) => x.ns <= taskCreated.ns);
     const runcStart = runcs.find((x) => x.ns >= taskCreated.ns);
     const bounds = [created.ns, shimStart?.ns ?? shimDaemon?.ns, runcCreate?.ns, taskCreated.ns, runcStart?.ns, firstExec.ns];
+    // The process each phase stands for: the client, the `shim start` process, the shim daemon,
+    // runc create (and runc init), runc start, the container's first program.
+    const procs = [ctrExec, shimStart, shimDaemon, runcCreate, runcStart, firstExec];
     const phases = {} as Record<PhaseName, number | null>;
+    const spans: PhaseSpan[] = [];
     let last = beginNs;
     bounds.forEach((b, i) => {
       const name = PHASES[i]!;
@@ -93,9 +121,10 @@ export function startPhases(events: TimedEvent[], execs: ExecRecord[], requests?
         return;
       }
       phases[name] = Math.max(0, b - last) / 1e9;
+      spans.push({ phase: name, startNs: last, endNs: Math.max(last, b), proc: procs[i], shimPid: shimDaemon?.pid });
       last = Math.max(last, b);
     });
-    starts.push({ id, namespace: created.namespace, phases, totalSeconds: Math.max(0, firstExec.ns - beginNs) / 1e9, beginNs, firstExecNs: firstExec.ns });
+    starts.push({ id, namespace: created.namespace, phases, totalSeconds: Math.max(0, firstExec.ns - beginNs) / 1e9, beginNs, firstExecNs: firstExec.ns, image: str(created.payload.image), spans });
   }
   return { starts, incomplete };
 }

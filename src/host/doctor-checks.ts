@@ -9,6 +9,8 @@ import { configPathFromArgs, readContainerdConfig } from '../containerd/config.j
 import { metricsUrlFromAddress } from '../containerd/endpoints.js';
 import { discover } from '../targets/discover.js';
 import { cmdline } from '../targets/procfs.js';
+import { ctrPlugins } from '../runner/ctr.js';
+import { tracingPluginCheck } from './doctor-tracing.js';
 import type { Feature, KernelFeatures, ToolInfo } from './features.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -102,6 +104,7 @@ export async function containerdChecks(): Promise<Check[]> {
       ? { name: 'containerd socket', status: 'ok', detail: `${sock} accepts connections (containerd pid ${c.pid})` }
       : { name: 'containerd socket', status: 'fail', detail: `${sock} does not accept connections (containerd pid ${c.pid})`, fix: 'restart containerd (systemctl restart containerd)', kind: 'containerd' },
   );
+  out.push(tracingPluginCheck(await ctrPlugins(c.address), cfg.path));
   if (cfg.problem) out.push({ name: 'containerd config', status: 'warn', detail: `${cfg.path}: ${cfg.problem}`, fix: `fix ${cfg.path}` });
   const where = cfg.exists ? cfg.path : `${cfg.path} (absent)`;
   if (!cfg.debugAddress) {

@@ -1,5 +1,5 @@
 /** The container-start table: one row per phase, p50 / p99 / mean, and the total. */
-import type { PhaseStats } from '../aggregate/start-phases.js';
+import { PHASE_SPANS, type PhaseStats } from '../aggregate/start-phases.js';
 import { renderTable } from '../output/table.js';
 
 export interface StartView {
@@ -10,15 +10,7 @@ export interface StartView {
   phases: PhaseStats[];
 }
 
-const WHAT: Record<string, string> = {
-  'container create': 'client + snapshot + container record',
-  'task create': 'containerd: rootfs, bundle, until it execs the shim',
-  'shim start': 'shim boots, until it execs runc create',
-  'runc init': 'runc create / runc init set the container up',
-  'task start': 'until the shim execs runc start',
-  'first exec': 'runc start until the process execs',
-  total: 'begin to first exec',
-};
+const WHAT: Record<string, string> = { ...PHASE_SPANS, total: 'begin to first exec' };
 
 const ms = (v: number | null) => (v === null ? '-' : (v * 1000).toFixed(2));
 

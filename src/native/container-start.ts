@@ -18,6 +18,7 @@ import { checkOutput, containerdTargets, emit, round, runFor, say } from './comm
 import { renderStarts } from './container-start-render.js';
 import type { NativeProbe } from './types.js';
 import { sleep } from '../util/sleep.js';
+import { describeOtlp, otlpConfig, StartTraceExporter } from '../otel/exporter.js';
 
 export const TEST_NAMESPACE = process.env.CTRSCOPE_NAMESPACE ?? 'ctrscope';
 export const TEST_IMAGE = process.env.CTRSCOPE_IMAGE ?? 'docker.io/library/busybox:latest';
@@ -31,6 +32,7 @@ export const containerStartProbe: NativeProbe = {
     if (o.watch && o.count !== undefined) throw usageError('--count and --watch do not go together', 'either start containers (--count N) or follow real ones (--watch)');
     const count = o.watch ? 0 : parseCount(o.count ?? '10');
     checkOutput(o);
+    const otlp = otlpConfig(o.otlpEndpoint);
     requireRoot('--probe container-start');
     requireTool('setpriv');
     requireTool('bpftrace');
@@ -41,6 +43,8 @@ export const containerStartProbe: NativeProbe = {
     }
     await ensureTracefs(say);
     const session = await startTracing();
+    const traces = otlp ? new StartTraceExporter(otlp) : null;
+    if (otlp) say(`sending each start as a trace to ${otlp.url} (from ${otlp.from})`);
     const requests: StartRequest[] = [];
     const wall: Record<string, number> = {};
     const prefix = `ctrscope-start-${process.pid}-`;
@@ -48,7 +52,15 @@ export const containerStartProbe: NativeProbe = {
     try {
       if (o.watch) {
         say(`following container starts for ${o.durationSeconds} s (Ctrl-C ends early)`);
-        await runFor(o.durationSeconds * 1000);
+        // Starts complete on the previous tick are sent on this one (their events have all come).
+        let ready = new Set<string>();
+        await runFor(o.durationSeconds * 1000, () => {
+          const t = session.exec.result();
+          if (!traces || t.wallMinusMonoNs === null) return;
+          const { starts } = startPhases(toMonotonic(session.events.result().events, t.wallMinusMonoNs), t.execs);
+          traces.exportStarts(starts.filter((s) => ready.has(s.id)), t.wallMinusMonoNs);
+          ready = new Set(starts.map((s) => s.id));
+        });
       }
       else {
         for (let i = 1; i <= count; i++) {
@@ -72,6 +84,9 @@ export const containerStartProbe: NativeProbe = {
     if (trace.wallMinusMonoNs === null) throw new CtrscopeError('tracer', 'bpftrace printed no clock line', 'run with CTRSCOPE_DEBUG=1 and report it');
     const events = toMonotonic(session.events.result().events, trace.wallMinusMonoNs);
     const { starts, incomplete } = startPhases(events, trace.execs, o.watch ? undefined : requests);
+    traces?.exportStarts(starts, trace.wallMinusMonoNs);
+    const otlpStats = await traces?.shutdown();
+    if (otlpStats) say(describeOtlp(otlpStats));
     const report = {
       probe: 'container-start',
       backend: 'bpftrace' as const,
@@ -86,7 +101,12 @@ export const containerStartProbe: NativeProbe = {
       phases: phaseStats(starts).map((s) => ({ ...s, meanSeconds: r6(s.meanSeconds), p50Seconds: r6(s.p50Seconds), p99Seconds: r6(s.p99Seconds) })),
       starts: starts.map((s) => ({ id: s.id, namespace: s.namespace, totalSeconds: round(s.totalSeconds), ctrWallSeconds: wall[s.id] !== undefined ? round(wall[s.id]!) : null, phases: roundPhases(s.phases) })),
       lostEvents: trace.lost,
-      warnings: [...(trace.lost ? [`${trace.lost} exec events lost by bpftrace`] : []), ...(session.events.result().dropped ? ['too many containerd events: some were not kept'] : [])],
+      ...(otlpStats ? { otlp: otlpStats } : {}),
+      warnings: [
+        ...(trace.lost ? [`${trace.lost} exec events lost by bpftrace`] : []),
+        ...(session.events.result().dropped ? ['too many containerd events: some were not kept'] : []),
+        ...(otlpStats?.spansDropped ? [`${otlpStats.spansDropped} OTLP spans dropped: ${otlpStats.lastError ?? 'the collector did not take them'}`] : []),
+      ],
     };
     emit(o, report satisfies ProbeReport, () => renderStarts(report));
     return starts.length === 0 && !o.watch ? 1 : 0;

@@ -12,6 +12,7 @@ export interface NativeFlags {
   count?: string;
   watch?: boolean;
   base?: string;
+  otlpEndpoint?: string;
 }
 
 export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<number> {
@@ -25,6 +26,7 @@ export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<numb
     count: f.count,
     watch: !!f.watch,
     base: f.base,
+    otlpEndpoint: f.otlpEndpoint,
   };
   return probe.run(o);
 }

@@ -16,6 +16,8 @@ export interface NativeOptions {
   count?: string;
   watch: boolean;
   base?: string;
+  /** --otlp-endpoint, validated by the probe that uses it (container-start). */
+  otlpEndpoint?: string;
 }
 
 export interface NativeProbe {

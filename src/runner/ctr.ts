@@ -55,3 +55,8 @@ export async function ctrRemoveAll(t: CtrTarget, prefix: string): Promise<string
 export function ctrEvents(address?: string): Tracer {
   return new Tracer({ label: 'ctr events', argv: ['ctr', ...(address ? ['--address', address] : []), 'events'], graceMs: 1000 });
 }
+
+/** `ctr plugins ls`: the plugins containerd loaded (TYPE ID PLATFORMS STATUS lines). */
+export function ctrPlugins(address?: string): ReturnType<typeof run> {
+  return run(['ctr', ...(address ? ['--address', address] : []), 'plugins', 'ls']);
+}

@@ -3,7 +3,7 @@
  * test may stop and restart it without touching the host's containerd.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './host.js';
@@ -11,9 +11,11 @@ import { waitFor } from './host.js';
 export class PrivateContainerd {
   readonly dir = mkdtempSync(join(tmpdir(), 'ctrscope-cd-'));
   readonly address = join(this.dir, 'containerd.sock');
+  /** Its stdout and stderr, when started with a logLevel. */
+  readonly log = join(this.dir, 'containerd.log');
   private child?: ChildProcess;
 
-  constructor() {
+  constructor(private readonly opts: { logLevel?: 'debug' | 'info' } = {}) {
     writeFileSync(
       join(this.dir, 'config.toml'),
       [
@@ -25,6 +27,7 @@ export class PrivateContainerd {
         `  address = "${this.address}"`,
         '[ttrpc]',
         `  address = "${this.address}.ttrpc"`,
+        ...(opts.logLevel ? ['[debug]', `  level = "${opts.logLevel}"`] : []),
         '',
       ].join('\n'),
     );
@@ -45,7 +48,9 @@ export class PrivateContainerd {
     let child!: ChildProcess;
     for (const from of tries) {
       if (from !== undefined) writeFileSync('/proc/sys/kernel/ns_last_pid', String(from));
-      child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: 'ignore' });
+      const out = this.opts.logLevel ? openSync(this.log, 'a') : 'ignore';
+      child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: ['ignore', out, out] });
+      if (typeof out === 'number') closeSync(out);
       if (!below || child.pid! < below || from === tries[tries.length - 1]) break;
       const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
