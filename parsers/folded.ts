@@ -89,6 +89,8 @@ function countStart(text: string, start: number, end: number): number {
  *   java;start_thread;java_start;GCTaskThread::run 3 5
  */
 export class FoldedParser {
+  /** counts: 1 reads "a;b 5 7" as stack "a;b 5", count 7 (one profile's folded file, as difffolded.pl reads it). */
+  constructor(private readonly counts: 1 | 2 = 2) {}
   private readonly entries: FoldedEntry[] = [];
   private lines = 0;
   private unrecognized = 0;
@@ -109,7 +111,7 @@ export class FoldedParser {
     }
     const key = start === 0 && end === text.length ? text : text.slice(start, end);
     const last = Number(text.slice(a, end));
-    const b = countStart(text, start, a - 1);
+    const b = this.counts === 2 ? countStart(text, start, a - 1) : -1;
     if (b < 0) {
       this.entries.push({ stack: key.slice(0, a - 1 - start), count: last, key });
       return;

@@ -8,6 +8,8 @@ import { registerCollapse } from './collapse.js';
 import { registerReport } from './report.js';
 import { registerDoctor } from './doctor.js';
 import { registerProbes } from './probes.js';
+import { registerFlamegraph } from './flamegraph.js';
+import { registerDiff } from './diff.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerDoctor(program);
   registerProbes(program);
+  registerFlamegraph(program);
+  registerDiff(program);
 }

@@ -52,7 +52,7 @@ export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, ran
     const y1 = o.inverted ? pad.top + pad.subtitle + f.depth * o.height : imageHeight - pad.bottom - (f.depth + 1) * o.height + pad.framepad;
     const y2 = o.inverted ? pad.top + pad.subtitle + (f.depth + 1) * o.height - pad.framepad : imageHeight - pad.bottom - f.depth * o.height;
     const samples = Number(fixed(f.end - f.start, 0));
-    const name = stripMark(f.name);
+    const name = root ? 'all' : stripMark(f.name);
     let title: string;
     if (root) title = `all (${thousands(samples)} ${o.countname}, 100%)`;
     else {
