@@ -38,7 +38,7 @@ const stripMark = (name: string) => (name.length > 4 && name.charCodeAt(name.len
 /** Lays out and places every frame (no SVG text yet): what the conformance test compares. */
 export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, random?: () => number): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
   const pad = paddings(o);
-  const layout = layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: pad.xpad });
+  const layout = layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: pad.xpad, kernel: o.colors === 'containerd' });
   const imageHeight = (layout.depthMax + 1) * o.height + pad.top + pad.bottom + pad.subtitle;
   const perTime = (o.width - 2 * pad.xpad) / (layout.total || 1);
   const color = colorPicker(o.colors, o.hash, random);
