@@ -104,12 +104,13 @@ function familyOf(palette: Palette, name: string, kernel: boolean): FamilyName {
  * A name → [0, 1): early characters weigh most, so names sharing a prefix (one package) get
  * near shades, and the rest of the name spreads them a little.
  */
-export function nameShade(name: string): number {
+export function nameShade(name: string, fromEnd = false): number {
   let v = 0;
   let weight = 1;
   let max = 0;
   for (let i = 0; i < name.length && i < 24; i++) {
-    v += weight * ((name.charCodeAt(i) * 2654435761) % 997) / 997;
+    const c = name.charCodeAt(fromEnd ? name.length - 1 - i : i);
+    v += (weight * ((c * 2654435761) % 997)) / 997;
     max += weight;
     weight *= 0.72;
   }
@@ -135,7 +136,7 @@ export function colorPicker(palette: Palette, hash: boolean, random: () => numbe
     if (name === '-') return 'rgb(200,200,200)';
     const fam = FAMILIES[familyOf(palette, name, kernel)];
     const a = hash ? nameShade(name) : random();
-    const b = hash ? nameShade([...name].reverse().join('')) : random();
+    const b = hash ? nameShade(name, true) : random();
     return hsl(lerp(fam.h, a), lerp(fam.s, b), lerp(fam.l, hash ? (a + b) / 2 : random()));
   };
 }
