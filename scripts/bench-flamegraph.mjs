@@ -64,7 +64,10 @@ try {
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const perl = [];
   const ours = [];
+  const start = [];
   for (let i = 0; i < RUNS; i++) {
+    // What every ctrscope command pays before it reads a byte: node, and loading every command.
+    start.push(run(process.execPath, [CLI, '--version']));
     const p = run('perl', [perlScript, big], join(tmp, 'perl.svg'));
     perl.push(p);
     const c = run(process.execPath, [CLI, 'flamegraph', big, '-o', join(tmp, `ctrscope-${i}.svg`)]);
@@ -77,6 +80,9 @@ try {
   const cc = median(ours.map((r) => r.cpu));
   console.log(`median wall: flamegraph.pl ${pw.toFixed(2)} s, ctrscope ${cw.toFixed(2)} s: ${(pw / cw).toFixed(1)}x`);
   if (timed) console.log(`median cpu:  flamegraph.pl ${pc.toFixed(2)} s, ctrscope ${cc.toFixed(2)} s: ${(pc / cc).toFixed(1)}x`);
+  const sw = median(start.map((r) => r.wall));
+  const sc = median(start.map((r) => r.cpu));
+  console.log(`of which starting ctrscope (ctrscope --version): ${sw.toFixed(2)} s wall${timed ? `, ${sc.toFixed(2)} s cpu` : ''}`);
 
   // In process: the stages renderFlameGraph runs, after one warm-up pass.
   const { FoldedParser } = await import(join(REPO, 'dist/parsers/folded.js'));
