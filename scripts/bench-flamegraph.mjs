@@ -9,7 +9,8 @@
 // The large file: every folded file of the conformance corpus (CTRSCOPE_CONFORMANCE_DIR, default
 // ../shared/conformance/flamegraph/results) COPIES times (default 60), each copy under its own root
 // frame "copyN", so the graph is as wide as COPIES captures side by side. Written to a temporary
-// directory, removed afterwards.
+// directory, removed afterwards. SORTED=1 sorts its lines first, as stackcollapse scripts and
+// ctrscope print folded stacks (ctrscope then skips its sort; flamegraph.pl sorts anyway).
 //
 // flamegraph.pl is not part of ctrscope: give FLAMEGRAPH_PL=/path/to/flamegraph.pl, or
 // FLAMEGRAPH_GIT=<a git dir of github.com/brendangregg/FlameGraph> (the search tool's `fetch` makes
@@ -45,9 +46,10 @@ try {
   const texts = files.map((f) => readFileSync(join(CORPUS, f), 'utf8').split('\n').filter((l) => l !== ''));
   const out = [];
   for (let k = 1; k <= COPIES; k++) for (const lines of texts) for (const l of lines) out.push(`copy${k};${l}`);
+  if (process.env.SORTED === '1') out.sort();
   const big = join(tmp, 'large.folded');
   writeFileSync(big, out.join('\n') + '\n');
-  console.log(`input: ${out.length} lines, ${(statSync(big).size / 1e6).toFixed(1)} MB (${files.length} corpus files x ${COPIES} copies)`);
+  console.log(`input: ${out.length} lines, ${(statSync(big).size / 1e6).toFixed(1)} MB (${files.length} corpus files x ${COPIES} copies${process.env.SORTED === '1' ? ', sorted' : ''})`);
 
   const timed = existsSync('/usr/bin/time');
   function run(cmd, args, stdoutFile) {
