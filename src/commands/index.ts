@@ -9,6 +9,8 @@ import { registerReport } from './report.js';
 import { registerDoctor } from './doctor.js';
 import { registerProbes } from './probes.js';
 import { registerLogs } from './logs.js';
+import { registerFlamegraph } from './flamegraph.js';
+import { registerDiff } from './diff.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -20,4 +22,6 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerProbes(program);
   registerLogs(program);
+  registerFlamegraph(program);
+  registerDiff(program);
 }

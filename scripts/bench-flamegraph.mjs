@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// bench-flamegraph: `ctrscope flamegraph` against FlameGraph's flamegraph.pl on the same large
+// folded file, alternating runs (perl, ctrscope, perl, ...) so that a change in the host's load
+// hits both alike. Prints each run and the medians: wall seconds, and CPU seconds (user+sys, from
+// /usr/bin/time when present). Two ctrscope figures: the whole CLI (node start and loading every
+// command included) and renderFlameGraph's stages in this process (what the export and the live
+// view's `e` key pay).
+//
+// The large file: every folded file of the conformance corpus (CTRSCOPE_CONFORMANCE_DIR, default
+// ../shared/conformance/flamegraph/results) COPIES times (default 60), each copy under its own root
+// frame "copyN", so the graph is as wide as COPIES captures side by side. Written to a temporary
+// directory, removed afterwards. SORTED=1 sorts its lines first, as stackcollapse scripts and
+// ctrscope print folded stacks (ctrscope then skips its sort; flamegraph.pl sorts anyway).
+//
+// flamegraph.pl is not part of ctrscope: give FLAMEGRAPH_PL=/path/to/flamegraph.pl, or
+// FLAMEGRAPH_GIT=<a git dir of github.com/brendangregg/FlameGraph> (the search tool's `fetch` makes
+// one) and it is extracted to the temporary directory for the run and deleted with it.
+//
+// Usage: npx tsc -p tsconfig.json && FLAMEGRAPH_GIT=/work/.mirror/brendangregg+FlameGraph/repo npm run bench:flamegraph
+//        (RUNS=3 COPIES=60)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const COPIES = Number(process.env.COPIES ?? 60);
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(REPO, 'dist/src/cli.js');
+const CORPUS = join(process.env.CTRSCOPE_CONFORMANCE_DIR ?? join(REPO, '../shared/conformance/flamegraph'), 'results');
+
+if (!existsSync(CLI)) throw new Error('build first: npx tsc -p tsconfig.json');
+if (!existsSync(CORPUS)) throw new Error(`no corpus at ${CORPUS} (set CTRSCOPE_CONFORMANCE_DIR)`);
+const tmp = mkdtempSync(join(tmpdir(), 'ctrscope-bench-flame-'));
+try {
+  let perlScript = process.env.FLAMEGRAPH_PL;
+  if (!perlScript) {
+    const git = process.env.FLAMEGRAPH_GIT;
+    if (!git) throw new Error('set FLAMEGRAPH_PL=/path/to/flamegraph.pl or FLAMEGRAPH_GIT=<FlameGraph git dir>');
+    perlScript = join(tmp, 'flamegraph.pl');
+    writeFileSync(perlScript, execFileSync('git', ['--git-dir', git, 'show', 'HEAD:flamegraph.pl']));
+  }
+
+  const files = readdirSync(CORPUS).filter((f) => /-collapsed-(default|pid)\.txt$/.test(f)).sort();
+  const texts = files.map((f) => readFileSync(join(CORPUS, f), 'utf8').split('\n').filter((l) => l !== ''));
+  const out = [];
+  for (let k = 1; k <= COPIES; k++) for (const lines of texts) for (const l of lines) out.push(`copy${k};${l}`);
+  if (process.env.SORTED === '1') out.sort();
+  const big = join(tmp, 'large.folded');
+  writeFileSync(big, out.join('\n') + '\n');
+  console.log(`input: ${out.length} lines, ${(statSync(big).size / 1e6).toFixed(1)} MB (${files.length} corpus files x ${COPIES} copies${process.env.SORTED === '1' ? ', sorted' : ''})`);
+
+  const timed = existsSync('/usr/bin/time');
+  function run(cmd, args, stdoutFile) {
+    const argv = timed ? ['/usr/bin/time', ['-f', '%e %U %S', cmd, ...args]] : [cmd, args];
+    const t0 = performance.now();
+    const r = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+    if (stdoutFile) writeFileSync(stdoutFile, r.stdout);
+    const last = r.stderr.toString().trim().split('\n').pop();
+    const [, u, s] = timed ? last.split(' ').map(Number) : [0, NaN, NaN];
+    return { wall, cpu: u + s };
+  }
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const perl = [];
+  const ours = [];
+  const start = [];
+  for (let i = 0; i < RUNS; i++) {
+    // What every ctrscope command pays before it reads a byte: node, and loading every command.
+    start.push(run(process.execPath, [CLI, '--version']));
+    const p = run('perl', [perlScript, big], join(tmp, 'perl.svg'));
+    perl.push(p);
+    const c = run(process.execPath, [CLI, 'flamegraph', big, '-o', join(tmp, `ctrscope-${i}.svg`)]);
+    ours.push(c);
+    console.log(`run ${i + 1}: flamegraph.pl ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)   ctrscope flamegraph ${c.wall.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
+  }
+  const pw = median(perl.map((r) => r.wall));
+  const cw = median(ours.map((r) => r.wall));
+  const pc = median(perl.map((r) => r.cpu));
+  const cc = median(ours.map((r) => r.cpu));
+  console.log(`median wall: flamegraph.pl ${pw.toFixed(2)} s, ctrscope ${cw.toFixed(2)} s: ${(pw / cw).toFixed(1)}x`);
+  if (timed) console.log(`median cpu:  flamegraph.pl ${pc.toFixed(2)} s, ctrscope ${cc.toFixed(2)} s: ${(pc / cc).toFixed(1)}x`);
+  const sw = median(start.map((r) => r.wall));
+  const sc = median(start.map((r) => r.cpu));
+  console.log(`of which starting ctrscope (ctrscope --version): ${sw.toFixed(2)} s wall${timed ? `, ${sc.toFixed(2)} s cpu` : ''}`);
+
+  // In process: the stages renderFlameGraph runs, after one warm-up pass.
+  const { FoldedParser } = await import(join(REPO, 'dist/parsers/folded.js'));
+  const { parseChunks } = await import(join(REPO, 'dist/parsers/lines.js'));
+  const { drawFlameGraph } = await import(join(REPO, 'dist/src/flame/render.js'));
+  const { flameOptionsSchema } = await import(join(REPO, 'dist/src/flame/options.js'));
+  const bytes = readFileSync(big);
+  const opts = flameOptionsSchema.parse({});
+  const inProc = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const svg = drawFlameGraph(parseChunks(new FoldedParser(), [bytes]).entries, opts);
+    const wall = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    if (i > 0) inProc.push({ wall, cpu: (cu.user + cu.system) / 1e6 });
+    if (svg.length < 1000) throw new Error('no graph drawn');
+  }
+  const iw = median(inProc.map((r) => r.wall));
+  const ic = median(inProc.map((r) => r.cpu));
+  console.log(`in process (parse + layout + SVG, warm): ${iw.toFixed(2)} s wall, ${ic.toFixed(2)} s cpu: ${(pw / iw).toFixed(1)}x flamegraph.pl's wall${timed ? `, ${(pc / ic).toFixed(1)}x its cpu` : ''}`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

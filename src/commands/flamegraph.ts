@@ -1,0 +1,102 @@
+/**
+ * `ctrscope flamegraph [FILE|-] -o OUT.svg`: folded stacks (ctrscope's or any stackcollapse
+ * script's) → an interactive SVG flame graph, laid out as flamegraph.pl lays it out, with its
+ * options. Three-column input ("stack BEFORE AFTER", from `ctrscope diff`) draws a differential
+ * flame graph: widths from the second profile, red where a stack grew, blue where it shrank.
+ *
+ *   ctrscope --probe cpu-profile --duration 10s --output cpu.folded && ctrscope flamegraph cpu.folded -o cpu.svg
+ */
+import type { Command } from 'commander';
+import { drawFlameGraph } from '../flame/render.js';
+import { flameOptionsSchema, type FlameOptions } from '../flame/options.js';
+import { usageError } from '../errors.js';
+import { writeStdoutPiped } from './pipe-out.js';
+import { writeFileAtomic } from '../output/write-file.js';
+import type { InputKind } from '../input.js';
+import { readFolded } from './folded-input.js';
+
+const KIND: InputKind = {
+  command: 'flamegraph',
+  reads: 'folded stacks',
+  example: 'ctrscope collapse < perf-script.txt | ctrscope flamegraph -o out.svg',
+};
+
+interface Flags {
+  output?: string;
+  force?: boolean;
+  title?: string;
+  subtitle?: string;
+  width?: string;
+  height?: string;
+  fontsize?: string;
+  minwidth?: string;
+  colors?: string;
+  hash?: boolean;
+  reverse?: boolean;
+  inverted?: boolean;
+  flamechart?: boolean;
+  negate?: boolean;
+  countname?: string;
+  nametype?: string;
+}
+
+/** A number typed on the command line; anything else stays a string so zod names the flag. */
+const numeric = (v: string | undefined) => (v === undefined ? undefined : /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
+
+/** The flags → FlameOptions, or a usage error naming the first bad flag and what it takes. */
+export function flameOptionsFromFlags(f: Flags): FlameOptions {
+  const input = {
+    title: f.title,
+    subtitle: f.subtitle,
+    width: numeric(f.width),
+    height: numeric(f.height),
+    fontsize: numeric(f.fontsize),
+    minwidth: f.minwidth,
+    colors: f.colors,
+    hash: f.hash,
+    reverse: f.reverse,
+    inverted: f.inverted,
+    flamechart: f.flamechart,
+    negate: f.negate,
+    countname: f.countname,
+    nametype: f.nametype,
+  };
+  const r = flameOptionsSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const key = String(issue.path[0] ?? '');
+  const given = (f as Record<string, unknown>)[key];
+  const msg = issue.code === 'invalid_type' ? 'takes a number' : issue.message;
+  throw usageError(`--${key} ${JSON.stringify(String(given)).slice(0, 60)}: ${msg}`);
+}
+
+export function registerFlamegraph(program: Command): void {
+  program
+    .command('flamegraph')
+    .description('draw folded stacks as an interactive SVG flame graph (flamegraph.pl\'s layout and options; three-column input draws a differential one)')
+    .argument('[file]', 'folded stacks ("a;b;c COUNT", or "a;b;c BEFORE AFTER"); - or nothing reads stdin', '-')
+    .option('-o, --output <file.svg>', 'write the SVG here (without it: stdout, unless that is a terminal)')
+    .option('-f, --force', 'replace the output file if it exists')
+    .option('--title <text>', 'title (default "Flame Graph", "Icicle Graph" with --inverted, "Flame Chart" with --flamechart)')
+    .option('--subtitle <text>', 'second title line')
+    .option('--width <px>', 'image width (default 1200)')
+    .option('--height <px>', 'height of each frame (default 16)')
+    .option('--fontsize <px>', 'font size (default 12)')
+    .option('--minwidth <px|N%>', 'leave out frames narrower than this: pixels, or a percentage of all samples (default 0.1)')
+    .option('--colors <palette>', 'hot (default), mem, io, java, js, perl, containerd (kernel, Go runtime, containerd, shim, runc apart), red, green, blue, aqua, yellow, purple, orange')
+    .option('--hash', 'colour by name (the same function keeps its colour), not at random')
+    .option('--reverse', 'reverse each stack: leaf functions at the root')
+    .option('--inverted', 'icicle graph: root at the top')
+    .option('--flamechart', 'flame chart: input order kept (time runs left to right), stacks not sorted')
+    .option('--negate', 'differential: swap the hues (blue grew, red shrank) and the sign of the change')
+    .option('--countname <text>', 'what the counts are (default "samples"; e.g. "us", "bytes")')
+    .option('--nametype <text>', 'label before a frame\'s details (default "Function:")')
+    .action(async (file: string, flags: Flags) => {
+      const options = flameOptionsFromFlags(flags);
+      if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
+      const read = await readFolded(file, KIND, 2);
+      const svg = drawFlameGraph(read.entries, options);
+      if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
+      else await writeStdoutPiped(svg);
+    });
+}
