@@ -15,6 +15,8 @@ export type ExportWriter = (p: StackProfile) => Uint8Array;
 interface FormatEntry {
   /** The file name ending that selects it. */
   ext: string;
+  /** Other endings that select it too. */
+  aliases?: readonly string[];
   /** What it is, for messages. */
   label: string;
   /** The writer; throws a CtrscopeError when this build cannot write the format. */
@@ -31,7 +33,8 @@ export const EXPORT_FORMATS = {
       throw new CtrscopeError('usage', 'svg: not in this build', 'write .folded and draw it with flamegraph.pl, or write .pb.gz or .speedscope.json');
     },
   },
-  pprof: { ext: '.pb.gz', label: 'pprof profile', writer: () => pprofBytes },
+  // .pprof: the name the heap probe's docs used before there were formats (gzipped all the same).
+  pprof: { ext: '.pb.gz', aliases: ['.pprof'], label: 'pprof profile', writer: () => pprofBytes },
   speedscope: { ext: '.speedscope.json', label: 'speedscope profile', writer: () => speedscopeBytes },
 } as const satisfies Record<string, FormatEntry>;
 
@@ -45,9 +48,12 @@ const EXTENSIONS = EXPORT_FORMAT_NAMES.map((f) => EXPORT_FORMATS[f].ext).join(',
 /** The format a file name ends with, or null. */
 export function formatOfName(path: string): ExportFormat | null {
   const lower = path.toLowerCase();
+  const endings = EXPORT_FORMAT_NAMES.flatMap((f) => {
+    const e: FormatEntry = EXPORT_FORMATS[f];
+    return [e.ext, ...(e.aliases ?? [])].map((ext) => ({ f, ext }));
+  });
   // Longest ending first: ".speedscope.json" before any shorter one.
-  const byLength = [...EXPORT_FORMAT_NAMES].sort((a, b) => EXPORT_FORMATS[b].ext.length - EXPORT_FORMATS[a].ext.length);
-  return byLength.find((f) => lower.endsWith(EXPORT_FORMATS[f].ext)) ?? null;
+  return endings.sort((a, b) => b.ext.length - a.ext.length).find((x) => lower.endsWith(x.ext))?.f ?? null;
 }
 
 /** A --format value, validated. */

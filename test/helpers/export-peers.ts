@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { missing } from './prereq.js';
 
 export interface TopRow {
   flat: number;
@@ -20,8 +21,8 @@ function pprof(args: string[]): { stdout: string; stderr: string } {
 }
 
 /** `go tool pprof -top` of every function (no node dropped), for one sample type. */
-export function pprofTop(file: string, sampleIndex: string): { rows: TopRow[]; text: string } {
-  const { stdout, stderr } = pprof(['-top', `-sample_index=${sampleIndex}`, '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file]);
+export function pprofTop(file: string, sampleIndex: string, extra: string[] = []): { rows: TopRow[]; text: string } {
+  const { stdout, stderr } = pprof(['-top', `-sample_index=${sampleIndex}`, ...extra, '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file]);
   const rows: TopRow[] = [];
   let header = false;
   const text = stdout + stderr;
@@ -33,7 +34,8 @@ export function pprofTop(file: string, sampleIndex: string): { rows: TopRow[]; t
     if (!header || line.trim() === '') continue;
     const m = /^\s*(\S+)\s+\S+%\s+\S+%\s+(\S+)\s+\S+%\s+(.*)$/.exec(line);
     if (!m) throw new Error(`unexpected pprof -top line: ${line}`);
-    rows.push({ flat: Number(m[1]), cum: Number(m[2]), func: m[3]! });
+    // With -unit=ns values carry their unit ("1234ns").
+    rows.push({ flat: Number(m[1]!.replace(/[a-z]+$/, '')), cum: Number(m[2]!.replace(/[a-z]+$/, '')), func: m[3]! });
   }
   return { rows, text };
 }
@@ -68,6 +70,17 @@ export function speedscopeSchema(): string | null {
   } catch {
     return null;
   }
+}
+
+/** Why the speedscope schema check cannot run here (python3-jsonschema or the schema missing), or null; throws in CI. */
+export function speedscopeMissing(): string | null {
+  const why = missing('jsonschema');
+  if (why) return why;
+  if (speedscopeSchema()) return null;
+  const msg = "speedscope's file-format-schema.json not found (install the speedscope npm package, or set CTRSCOPE_SPEEDSCOPE_SCHEMA)";
+  if (process.env.CI === 'true') throw new Error(`CI: ${msg}`);
+  console.warn(`skipping: ${msg}`);
+  return msg;
 }
 
 /** Validates a JSON file against a JSON schema with python3-jsonschema; returns null or the error. */

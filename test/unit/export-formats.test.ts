@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, REPO } from '../helpers/cli.js';
 import { missing } from '../helpers/prereq.js';
-import { foldedTop, jsonSchemaError, pprofRaw, pprofTop, speedscopeSchema } from '../helpers/export-peers.js';
+import { foldedTop, jsonSchemaError, pprofRaw, pprofTop, speedscopeMissing, speedscopeSchema } from '../helpers/export-peers.js';
 import { readFolded } from '../../parsers/folded-read.js';
 import { decodePprof, foldedStacks, sampleIndex } from '../../parsers/pprof.js';
 import { chooseFormat, formatOfName } from '../../src/export/formats.js';
@@ -33,16 +33,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function run(args: string[]): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
-}
-
-function speedscopeSkip(): string | null {
-  const why = missing('jsonschema');
-  if (why) return why;
-  if (speedscopeSchema()) return null;
-  const msg = "speedscope's file-format-schema.json not found (install the speedscope npm package, or set CTRSCOPE_SPEEDSCOPE_SCHEMA)";
-  if (process.env.CI === 'true') throw new Error(`CI: ${msg}`);
-  console.warn(`skipping: ${msg}`);
-  return msg;
 }
 
 describe.skipIf(missing('go'))('pprof read by go tool pprof', () => {
@@ -96,7 +86,7 @@ describe('pprof round trip', () => {
   });
 });
 
-describe.skipIf(speedscopeSkip())("speedscope, against speedscope's published schema", () => {
+describe.skipIf(speedscopeMissing())("speedscope, against speedscope's published schema", () => {
   it('collapse -o x.speedscope.json is valid, and its samples are the folded stacks', async () => {
     const out = join(tmp, 'c.speedscope.json');
     const r = await run(['collapse', FIXTURE, '-o', out]);
@@ -124,6 +114,7 @@ describe('--format and --output names', () => {
     expect(formatOfName('a.folded')).toBe('folded');
     expect(formatOfName('x/cpu.PB.GZ')).toBe('pprof');
     expect(formatOfName('cpu.speedscope.json')).toBe('speedscope');
+    expect(formatOfName('heap1.pprof')).toBe('pprof');
     expect(formatOfName('cpu.json')).toBeNull();
     expect(chooseFormat('cpu.txt', 'pprof').format).toBe('pprof');
     expect(chooseFormat(undefined, undefined, 'folded').format).toBe('folded');
