@@ -82,7 +82,7 @@ export async function runWithExport(probe: string, f: ExportFlags, durationSecon
     const code = await run(own);
     if (code !== 0) return code;
     writeFileAtomic(f.output, chosen.write(e.profile(readFileSync(own), Math.round(durationSeconds * 1e9))), !!f.force);
-    process.stderr.write(`ctrscope: wrote ${f.output} (${chosen.label}, converted from the ${probe} ${e.native} file above)\n`);
+    process.stderr.write(`ctrscope: wrote ${f.output} (${chosen.label}, converted from the ${e.native === 'pprof' ? 'profile containerd served' : 'folded stacks'})\n`);
     return 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

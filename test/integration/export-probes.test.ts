@@ -32,7 +32,7 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs', 'image', 'g
   it('cpu-profile --output cpu.pb.gz: go tool pprof -top agrees with the run\'s folded stacks', async () => {
     const out = join(dir, 'cpu.pb.gz');
     const { report, res } = await runProbe(['--probe', 'cpu-profile', '--duration', '3s', '--output', out]);
-    expect(res.stderr).toMatch(/wrote .*cpu\.pb\.gz \(pprof profile/);
+    expect(res.stderr).toMatch(/wrote .*cpu\.pb\.gz \(pprof profile, converted from the folded stacks\)/);
     expect(report.stacks.length).toBeGreaterThan(5);
     const { rows, text } = pprofTop(out, 'samples');
     expect(text).toMatch(/Type: samples/);
