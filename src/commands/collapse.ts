@@ -15,6 +15,8 @@ import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
 import { chooseFormat } from '../export/formats.js';
 import { perfScriptProfile } from '../export/perf-profile.js';
+import { PerfModules } from '../../parsers/perf-modules.js';
+import { LineSplitter } from '../../parsers/lines.js';
 import { renderFolded } from '../../parsers/folded.js';
 
 const KIND: InputKind = { command: 'collapse', reads: 'perf script output', example: 'perf script | ctrscope collapse' };
@@ -50,6 +52,10 @@ export async function runCollapse(file: string, options: CollapseOptions): Promi
   if (options.output) checkOutputPath(options.output, !!options.force);
   const input = await openInput(file, KIND, 1 << 20);
   const collapser = new PerfScriptCollapser(options);
+  // pprof names each frame's binary: the modules perf printed, read beside the collapser.
+  const modules = chosen.format === 'pprof' ? new PerfModules({ kernel: !!(options.kernel || options.all), jit: !!(options.jit || options.all), addrs: !!options.addrs }) : null;
+  const splitter = new LineSplitter();
+  const onLine = (l: string) => modules!.line(l);
   let first = true;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
@@ -59,22 +65,26 @@ export async function runCollapse(file: string, options: CollapseOptions): Promi
         if (bad) throw bad;
       }
       // latin1: one character per byte and back, so the output bytes are the Perl script's.
-      collapser.push(chunk.toString('latin1'));
+      const text = chunk.toString('latin1');
+      collapser.push(text);
+      if (modules) splitter.push(text, onLine);
     }
   } catch (err) {
     if (err instanceof CtrscopeError) throw err;
     throw readError(file, err, KIND);
   }
   collapser.end();
+  if (modules) splitter.end(onLine);
   const result = collapser.result();
   let bytes: Uint8Array;
   // latin1 back to bytes: the Perl script's output, byte for byte.
   if (chosen.format === 'folded') bytes = Buffer.from(renderFolded(result.stacks), 'latin1');
   else {
     // The stacks hold the input's bytes one per character: other formats get them as UTF-8 text.
-    const text = new Map<string, number>();
-    for (const [k, v] of result.stacks) text.set(Buffer.from(k, 'latin1').toString('utf8'), v);
-    bytes = chosen.write(perfScriptProfile(result.event, text, `collapse ${file === '-' ? 'stdin' : file}`));
+    const utf8 = (k: string) => Buffer.from(k, 'latin1').toString('utf8');
+    const text = new Map([...result.stacks].map(([k, v]) => [utf8(k), v]));
+    const mods = modules ? new Map([...modules.modules].map(([k, v]) => [utf8(k), utf8(v)])) : undefined;
+    bytes = chosen.write(perfScriptProfile(result.event, text, `collapse ${file === '-' ? 'stdin' : file}`, mods));
   }
   if (options.output) {
     writeFileAtomic(options.output, bytes, !!options.force);

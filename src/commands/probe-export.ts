@@ -27,11 +27,11 @@ interface Exporter {
 
 const folded = (bytes: Buffer) => readFolded(bytes.toString('utf8')).stacks;
 
-/** containerd's executable, the binary of every go-cpu frame below the root. */
-function containerdBinary(): Map<string, { file: string }> {
+/** containerd's executable: the binary of every go-cpu and heap frame below the root. */
+function containerdBinary(): StackProfile['binaryOf'] {
   const pid = discover().containerd[0]?.pid;
   const file = pid ? exePath(pid)?.replace(/ \(deleted\)$/, '') : undefined;
-  return new Map(file ? [['containerd', { file }]] : []);
+  return file ? (_frame, root) => (root === 'containerd' ? { file } : undefined) : undefined;
 }
 
 const EXPORTERS: Record<string, Exporter> = {
@@ -39,7 +39,7 @@ const EXPORTERS: Record<string, Exporter> = {
   'cpu-profile': { native: 'folded', ext: '.folded', profile: (b, d) => cpuSamples('cpu-profile', 99, folded(b), { durationNanos: d, timeNanos: Date.now() * 1e6 - d }) },
   'off-cpu': { native: 'folded', ext: '.folded', profile: (b, d) => offCpuTime('off-cpu', folded(b), { durationNanos: d, timeNanos: Date.now() * 1e6 - d }) },
   // Go's CPU profiler samples at 100 Hz (runtime/pprof's default, which containerd's handler keeps).
-  'go-cpu': { native: 'folded', ext: '.folded', profile: (b, d) => cpuSamples('go-cpu', 100, folded(b), { durationNanos: d, timeNanos: Date.now() * 1e6 - d, binaries: containerdBinary() }) },
+  'go-cpu': { native: 'folded', ext: '.folded', profile: (b, d) => cpuSamples('go-cpu', 100, folded(b), { durationNanos: d, timeNanos: Date.now() * 1e6 - d, binaryOf: containerdBinary() }) },
   heap: {
     native: 'pprof',
     ext: '.pb.gz',
@@ -48,7 +48,7 @@ const EXPORTERS: Record<string, Exporter> = {
       const i = sampleIndex(p, 'inuse_space');
       if (i < 0) throw new CtrscopeError('input', 'the heap profile has no inuse_space values', 'containerd served an unexpected profile');
       const stacks = foldedStacks(p, i, 'containerd').map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))] as const);
-      return { name: 'heap', stacks, value: { type: 'inuse_space', unit: 'bytes' }, timeNanos: p.timeNanos || undefined, binaries: containerdBinary() };
+      return { name: 'heap', stacks, value: { type: 'inuse_space', unit: 'bytes' }, timeNanos: p.timeNanos || undefined, binaryOf: containerdBinary() };
     },
   },
 };

@@ -10,8 +10,11 @@ const gcd = (a: number, b: number): number => {
   return a;
 };
 
-/** `event` as perf printed it ("cpu-clock:ppp:"); `stacks` the collapser's folded stacks. */
-export function perfScriptProfile(event: string | undefined, stacks: ReadonlyMap<string, number>, name = 'perf script'): StackProfile {
+/**
+ * `event` as perf printed it ("cpu-clock:ppp:"); `stacks` the collapser's folded stacks;
+ * `modules` frame → the module perf printed for it (parsers/perf-modules.ts), when read.
+ */
+export function perfScriptProfile(event: string | undefined, stacks: ReadonlyMap<string, number>, name = 'perf script', modules?: ReadonlyMap<string, string>): StackProfile {
   const base = (event ?? '').replace(/:.*$/, '') || 'samples';
   // The sampling period: every value is a whole number of periods (-F 99: 10101010 ns each).
   let period = 0;
@@ -20,5 +23,6 @@ export function perfScriptProfile(event: string | undefined, stacks: ReadonlyMap
   const value = clock ? { type: 'cpu', unit: 'nanoseconds' } : { type: base, unit: 'count' };
   // The sample count too, as Go's CPU profiles carry it (values are whole periods).
   const derived = period > 0 ? [{ type: 'samples', unit: 'count', factor: 1 / period }] : [];
-  return { name, stacks, value, derived, periodType: value, period };
+  const binaryOf = modules ? (frame: string) => (modules.has(frame) ? { file: modules.get(frame)! } : undefined) : undefined;
+  return { name, stacks, value, derived, periodType: value, period, binaryOf };
 }

@@ -5,9 +5,9 @@
  * One function and one location per distinct frame name (a folded stack keeps no addresses or
  * lines, so names are all there is); a sample's locations run leaf first, as profile.proto says.
  * The root frame (the comm, or "containerd" for go-cpu) stays a frame, so `-top` and the flame
- * graph views show the same tree as the folded file. Where the producer knows the binary of a
- * root's frames (go-cpu: containerd's executable) their locations point at a mapping with
- * has_functions set, telling readers the profile is already symbolized.
+ * graph views show the same tree as the folded file. Where the producer knows a frame's binary
+ * (go-cpu: containerd's executable; perf script: the module it prints) its location points at a
+ * mapping with has_functions set, telling readers the profile is already symbolized.
  */
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Location, Mapping, Profile, Sample, StringTable, ValueType } from 'pprof-format';
@@ -20,11 +20,11 @@ export function pprofBytes(p: StackProfile): Uint8Array {
   const locations: Location[] = [];
   const mappings: Mapping[] = [];
   const mappingIds = new Map<string, number>();
-  /** Location id by frame name and mapping: "mappingId\0name". */
+  /** Location id by mapping and frame name: "mappingId\0name". */
   const locIds = new Map<string, number>();
 
-  const mappingOf = (root: string): number => {
-    const b = p.binaries?.get(root);
+  const mappingOf = (frame: string, root: string): number => {
+    const b = p.binaryOf?.(frame, root);
     if (!b) return 0;
     let id = mappingIds.get(b.file);
     if (id === undefined) {
@@ -56,10 +56,10 @@ export function pprofBytes(p: StackProfile): Uint8Array {
   for (const [stack, v] of p.stacks) {
     if (v === 0) continue;
     const frames = stack.split(';');
-    const mid = mappingOf(frames[0]!);
+    const root = frames[0]!;
     const ids: number[] = new Array(frames.length);
     // Leaf first; the root frame itself belongs to no binary.
-    for (let i = 0; i < frames.length; i++) ids[frames.length - 1 - i] = locationOf(frames[i]!, i === 0 ? 0 : mid);
+    for (let i = 0; i < frames.length; i++) ids[frames.length - 1 - i] = locationOf(frames[i]!, i === 0 ? 0 : mappingOf(frames[i]!, root));
     samples.push(new Sample({ locationId: ids, value: factors.map((f) => Math.round(v * f)) }));
   }
 

@@ -31,8 +31,8 @@ export interface StackProfile {
   durationNanos?: number;
   /** When the profile was taken (ns since the epoch). */
   timeNanos?: number;
-  /** The binary of frames (not the root) of stacks whose root frame is this name, where known. */
-  binaries?: ReadonlyMap<string, Binary>;
+  /** The binary a frame (not a stack's root) came from, where the producer knows it. */
+  binaryOf?: (frame: string, root: string) => Binary | undefined;
 }
 
 /** CPU samples taken `hz` times a second: [samples/count, cpu/nanoseconds], period 1e9/hz ns. */

@@ -53,6 +53,9 @@ describe.skipIf(missing('go'))('pprof read by go tool pprof', () => {
     expect(raw).toMatch(/PeriodType: cpu nanoseconds/);
     expect(raw).toMatch(new RegExp(`Period: ${PERIOD}\\b`));
     expect(raw).toMatch(/Samples:\s*\ncpu\/nanoseconds samples\/count/);
+    // Each frame's binary, as perf printed it, is a mapping (symbolized already: [FN]).
+    const maps = raw.slice(raw.indexOf('Mappings'));
+    for (const m of ['/usr/bin/containerd', '[kernel.kallsyms]', '/usr/sbin/runc']) expect(maps).toContain(` ${m}  [FN]`);
   });
 
   it('report --format pprof writes the same profile as collapse', async () => {

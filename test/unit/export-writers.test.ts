@@ -41,7 +41,7 @@ describe('pprof writer', () => {
   });
 
   it('one function and location per frame name; a known binary maps the frames below its root', () => {
-    const bytes = pprofBytes(cpuSamples('go-cpu', 100, STACKS, { binaries: new Map([['containerd', { file: '/usr/bin/containerd' }]]) }));
+    const bytes = pprofBytes(cpuSamples('go-cpu', 100, STACKS, { binaryOf: (_f, root) => (root === 'containerd' ? { file: '/usr/bin/containerd' } : undefined) }));
     const raw = Profile.decode(gunzipSync(bytes));
     const s = (i: number | bigint) => raw.stringTable.strings[Number(i)];
     expect(raw.function.map((f) => s(f.name)).sort()).toEqual(['containerd', 'f', 'g', 'main', 'runc']);
