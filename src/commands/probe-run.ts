@@ -34,6 +34,7 @@ export function registerProbeRun(program: Command): void {
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
       if (!o.probe) {
+        if (o.format !== undefined) throw usageError('--format goes with --probe NAME --output FILE', 'e.g. ctrscope --probe cpu-profile --output cpu.pb.gz');
         process.exitCode = await runLiveCommand(o);
         return;
       }

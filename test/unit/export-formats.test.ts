@@ -137,6 +137,7 @@ describe('--format and --output names', () => {
     // Before any tracing (no root needed to see it):
     oneLine(await run(['--probe', 'cpu-profile', '--output', join(tmp, 'cpu.prof')]), 2, /cannot tell the format of .*cpu\.prof/);
     oneLine(await run(['--probe', 'off-cpu', '--format', 'speedscope']), 2, /--format needs --output FILE/);
+    oneLine(await run(['--format', 'pprof']), 2, /--format goes with --probe NAME --output FILE/);
     oneLine(await run(['--probe', 'go-cpu', '--output', join(tmp, 'g.svg')]), 2, /svg: not in this build/);
     oneLine(await run(['--probe', 'syscall-count', '--format', 'pprof', '--output', join(tmp, 's.pb.gz')]), 2, /--format applies to cpu-profile, off-cpu, go-cpu, heap, not to syscall-count/);
     for (const f of ['out.txt', 'out.svg', 'r.txt', 'cpu.prof', 'g.svg', 's.pb.gz']) expect(() => readFileSync(join(tmp, f))).toThrow(/ENOENT/);
