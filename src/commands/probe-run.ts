@@ -9,6 +9,7 @@ import { runLiveCommand } from './live.js';
 import { NATIVE_PROBES, nativeProbeNames } from '../native/index.js';
 import { runNativeProbe } from '../native/run.js';
 import { targetSelection, type RootOptions } from './root-options.js';
+import { runWithExport } from './probe-export.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -20,7 +21,8 @@ export function registerProbeRun(program: Command): void {
     .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
     .option('--container <id>', 'trace this container (repeatable)', collect)
     .option('--json', 'print one JSON object')
-    .option('-o, --output <file>', 'write the result to a file (folded stacks for stack probes)')
+    .option('-o, --output <file>', 'write the result to a file; for cpu-profile, off-cpu, go-cpu and heap its name picks the format: .folded, .pb.gz (pprof), .speedscope.json, .svg')
+    .option('--format <format>', 'the --output format of stack probes when the name does not say: folded, pprof, speedscope, svg')
     .option('-f, --force', 'replace --output if it exists')
     .option('--debug-socket <path>', "containerd's debug socket for pprof probes (default: from containerd's config)")
     .option('--metrics-url <url>', "containerd's metrics URL (default: from containerd's config)")
@@ -33,19 +35,22 @@ export function registerProbeRun(program: Command): void {
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
       if (!o.probe) {
+        if (o.format !== undefined) throw usageError('--format goes with --probe NAME --output FILE', 'e.g. ctrscope --probe cpu-profile --output cpu.pb.gz');
         process.exitCode = await runLiveCommand(o);
         return;
       }
       const native = NATIVE_PROBES[o.probe];
+      const probe = PROBES[o.probe];
+      if (!native && !probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')}`);
+      const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       if (native) {
-        process.exitCode = await runNativeProbe(native, o);
+        process.exitCode = await runWithExport(o.probe, o, durationSeconds, (output) => runNativeProbe(native, { ...o, output }));
         return;
       }
-      const probe = PROBES[o.probe];
-      if (!probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')}`);
-      const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       const selection = targetSelection(o);
-      const params = probeParams(probe, { backend: o.backend, syscalls: o.syscalls });
-      process.exitCode = await runOneShot({ probe, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output: o.output, force: !!o.force });
+      const params = probeParams(probe!, { backend: o.backend, syscalls: o.syscalls });
+      process.exitCode = await runWithExport(o.probe, o, durationSeconds, (output) =>
+        runOneShot({ probe: probe!, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output, force: !!o.force }),
+      );
     });
 }

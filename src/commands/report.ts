@@ -4,6 +4,9 @@
  * lines, and prints what it says: for strace, syscalls by time spent and the slowest calls.
  *
  *   strace -f -tt -T -o trace.txt -p $(pgrep -xo containerd) & ... ; ctrscope report trace.txt
+ *
+ * `--format folded|pprof|speedscope|svg` (or `--output FILE` named so) writes the stacks of a
+ * perf script input in that format instead of the summary (src/export/formats.ts).
  */
 import { Option, type Command } from 'commander';
 import { detectFormat, DETECT_LINES, FORMATS, isTelling, type Format } from '../../parsers/detect.js';
@@ -13,6 +16,10 @@ import { rendererFor } from '../report/index.js';
 import { binaryInput, openInput, readError, type InputKind } from '../input.js';
 import { writeStdout } from '../output/stdout.js';
 import type { ReportRenderer } from '../report/types.js';
+import { chooseFormat, EXPORT_FORMAT_NAMES, type ChosenFormat, type ExportFormat } from '../export/formats.js';
+import { perfScriptProfile } from '../export/perf-profile.js';
+import type { PerfCollapseResult } from '../../parsers/perf-script.js';
+import { checkOutputPath, writeFileAtomic } from '../output/write-file.js';
 
 const FORMATS_HINT = 'strace -o output, strace -c, perf script, perf stat -x, or bpftrace -f json';
 const KIND: InputKind = { command: 'report', reads: FORMATS_HINT, example: 'strace -f -T -o trace.txt -p PID ... && ctrscope report trace.txt' };
@@ -21,17 +28,24 @@ const KIND: InputKind = { command: 'report', reads: FORMATS_HINT, example: 'stra
 const DETECT_BYTES = 16 << 20;
 
 export interface ReportOptions {
-  format: 'auto' | Format;
+  /** What the input is, or an export format for its stacks. */
+  format: 'auto' | Format | ExportFormat;
   json?: boolean;
+  output?: string;
+  force?: boolean;
 }
+
+const isExport = (f: string): f is ExportFormat => (EXPORT_FORMAT_NAMES as string[]).includes(f);
 
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description('summarise a saved tracer output: strace (-o file or stderr), strace -c, perf script, perf stat, bpftrace -f json')
     .argument('<file>', 'the file, or - for stdin')
-    .addOption(new Option('--format <format>', 'what the input is').choices(['auto', ...FORMATS]).default('auto'))
+    .addOption(new Option('--format <format>', `what the input is, or the format to write a perf script's stacks in (${EXPORT_FORMAT_NAMES.join(', ')})`).choices(['auto', ...FORMATS, ...EXPORT_FORMAT_NAMES]).default('auto'))
     .option('--json', 'print JSON instead of tables')
+    .option('-o, --output <file>', "write a perf script's stacks to a file; its name picks the format (.folded, .pb.gz, .speedscope.json, .svg)")
+    .option('--force', 'replace --output if it exists')
     .action(async (file: string, options: ReportOptions) => {
       process.exitCode = await runReport(file, options);
     });
@@ -62,10 +76,15 @@ class Feed {
 
 export async function runReport(file: string, options: ReportOptions): Promise<number> {
   const name = file === '-' ? 'stdin' : file;
+  const exporting = isExport(options.format) || options.output !== undefined;
+  // Checked before reading: a bad name or a format this build lacks fails at once.
+  const chosen = exporting ? chooseFormat(options.output, isExport(options.format) ? options.format : undefined) : null;
+  if (options.output) checkOutputPath(options.output, !!options.force);
+  const inputFormat = isExport(options.format) ? 'auto' : options.format;
   const input = await openInput(file, KIND);
   // One splitter for the whole input: it holds a line (or character) cut between chunks.
   const splitter = new LineSplitter();
-  let feed = options.format === 'auto' ? null : new Feed(options.format, rendererFor(options.format), splitter);
+  let feed = inputFormat === 'auto' ? null : new Feed(inputFormat, rendererFor(inputFormat), splitter);
   // Until the format is known: the first lines, kept to detect it, then replayed.
   const head: string[] = [];
   let telling = 0;
@@ -109,13 +128,24 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
   const { renderer, format } = feed;
   const counts = renderer.json(result) as { lines: number; unrecognized: number };
   // A --format that does not fit: with a quarter of the lines unread, what the rest gave is noise.
-  const mostlyUnread = options.format !== 'auto' && counts.unrecognized * 4 > counts.lines;
+  const mostlyUnread = inputFormat !== 'auto' && counts.unrecognized * 4 > counts.lines;
   if (!renderer.recognized(result) || mostlyUnread) {
     const { lines, unrecognized } = counts;
     throw new CtrscopeError('input', `${name} does not look like ${format} output (${unrecognized} of ${lines} lines not understood)`, `it reads ${FORMATS_HINT}`);
   }
-  await writeStdout(options.json ? JSON.stringify(renderer.json(result), null, 2) + '\n' : renderer.text(result));
+  if (chosen) await exportStacks(name, format, result, chosen, options);
+  else await writeStdout(options.json ? JSON.stringify(renderer.json(result), null, 2) + '\n' : renderer.text(result));
   const { lines, unrecognized } = renderer.json(result) as { lines: number; unrecognized: number };
   if (unrecognized > 0) process.stderr.write(`ctrscope: report: ${unrecognized} of ${lines} lines are not ${format} output; skipped\n`);
   return 0;
+}
+
+/** Writes the stacks of a perf script input in the chosen format, to --output or stdout. */
+async function exportStacks(name: string, format: Format, result: unknown, chosen: ChosenFormat, o: ReportOptions): Promise<void> {
+  if (format !== 'perf-script') throw new CtrscopeError('input', `${name} is ${format} output: report writes stacks only from perf script output`, 'give `perf script` output, or use --probe cpu-profile --output FILE');
+  const r = result as PerfCollapseResult;
+  const bytes = chosen.write(perfScriptProfile(r.event, r.stacks, `report ${name}`));
+  if (!o.output) return writeStdout(bytes);
+  writeFileAtomic(o.output, bytes, !!o.force);
+  process.stderr.write(`ctrscope: report: wrote ${o.output} (${chosen.label}, ${r.stacks.size} stacks)\n`);
 }

@@ -15,6 +15,8 @@ export interface RootOptions extends Omit<NativeFlags, 'duration'>, ProbeFlags {
   container?: string[];
   json?: boolean;
   output?: string;
+  /** The --output format of the stack probes (src/export/formats.ts). */
+  format?: string;
   force?: boolean;
 }
 
