@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CtrscopeError } from '../errors.js';
+import { renderFlameGraph } from '../flame/render.js';
 import { foldedBytes } from './folded.js';
 import { pprofBytes } from './pprof.js';
 import { speedscopeBytes } from './speedscope.js';
@@ -25,14 +26,8 @@ interface FormatEntry {
 
 export const EXPORT_FORMATS = {
   folded: { ext: '.folded', label: 'folded stacks', writer: () => foldedBytes },
-  svg: {
-    ext: '.svg',
-    label: 'SVG flame graph',
-    // When src/flame/render.ts lands: writer: () => (p) => Buffer.from(renderFlameGraph(p.stacks, { title: p.name })),
-    writer: () => {
-      throw new CtrscopeError('usage', 'svg: not in this build', 'write .folded and draw it with flamegraph.pl, or write .pb.gz or .speedscope.json');
-    },
-  },
+  // The containerd palette tells kernel, Go runtime, containerd, the shim and runc apart.
+  svg: { ext: '.svg', label: 'SVG flame graph', writer: () => (p) => Buffer.from(renderFlameGraph(p.stacks as Iterable<[string, number]>, { title: p.name, colors: 'containerd' })) },
   // .pprof: the name the heap probe's docs used before there were formats (gzipped all the same).
   pprof: { ext: '.pb.gz', aliases: ['.pprof'], label: 'pprof profile', writer: () => pprofBytes },
   speedscope: { ext: '.speedscope.json', label: 'speedscope profile', writer: () => speedscopeBytes },
