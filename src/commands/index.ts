@@ -8,6 +8,7 @@ import { registerCollapse } from './collapse.js';
 import { registerReport } from './report.js';
 import { registerDoctor } from './doctor.js';
 import { registerProbes } from './probes.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerDoctor(program);
   registerProbes(program);
+  registerServe(program);
 }
