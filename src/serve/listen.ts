@@ -8,7 +8,7 @@
  * thread, whatever the scrapers do).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { z } from 'zod';
 import { CtrscopeError } from '../errors.js';
 import { parseOption } from '../validate.js';
@@ -67,8 +67,26 @@ export function listen(a: ListenAddress, handler: Handler): Promise<{ server: Se
     });
   });
   server.maxConnections = MAX_CONNECTIONS;
-  // No progress for IDLE_MS (a scraper that stopped reading, or never sent its request): cut off.
+  // A connection that sends nothing for IDLE_MS is cut off (node's socket timeout).
   server.setTimeout(IDLE_MS, (socket) => socket.destroy());
+  // A scraper that stopped reading: node's socket timeout does not fire while answers wait to be
+  // written (seen on Node 20), so connections whose pending output has not moved for IDLE_MS
+  // are cut off here.
+  const pending = new Map<Socket, { left: number; since: number }>();
+  server.on('connection', (socket) => {
+    pending.set(socket, { left: 0, since: Date.now() });
+    socket.once('close', () => pending.delete(socket));
+  });
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [socket, p] of pending) {
+      const left = socket.writableLength;
+      if (left === 0 || left !== p.left) pending.set(socket, { left, since: now });
+      else if (now - p.since >= IDLE_MS) socket.destroy();
+    }
+  }, 1000);
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(bindError(e, a)));
     server.listen({ host: a.host, port: a.port, exclusive: true }, () => {

@@ -122,16 +122,31 @@ export interface Exposition {
 /** OpenMetrics when the scraper's Accept lists application/openmetrics-text, else text 0.0.4. */
 export const wantsOpenMetrics = (accept: string | undefined) => /application\/openmetrics-text/i.test(accept ?? '');
 
-export function exposition(s: ServeState): Exposition {
+/**
+ * Renders at most once per maxAgeMs per format (a render takes a few ms; the counters change once
+ * per print, every 2 s): many scrapers, or one that pipelines thousands of requests, cost a copy
+ * of the same text each, never a render each.
+ */
+export function exposition(s: ServeState, maxAgeMs = 500, clock: () => number = () => performance.now()): Exposition {
   const text = registry(PROMETHEUS_TYPE, s);
   const om = registry(OPENMETRICS_TYPE, s);
   const hist = () => histogramFamily('ctrscope_vfs_latency_seconds', VFS_HELP, 'op', [['read', s.kernel.vfs.read], ['write', s.kernel.vfs.write]]);
+  const render = async (open: boolean): Promise<{ body: string; contentType: string }> => {
+    if (!open) return { body: (await text.metrics()) + '\n' + hist(), contentType: PROMETHEUS_TYPE };
+    const body = await om.metrics();
+    // The histogram goes before OpenMetrics' closing "# EOF".
+    return { body: body.replace(/# EOF\n$/, '') + hist() + '# EOF\n', contentType: OPENMETRICS_TYPE };
+  };
+  const cache = new Map<boolean, { at: number; out: Promise<{ body: string; contentType: string }> }>();
   return {
-    async render(accept) {
-      if (!wantsOpenMetrics(accept)) return { body: (await text.metrics()) + '\n' + hist(), contentType: PROMETHEUS_TYPE };
-      const body = await om.metrics();
-      // The histogram goes before OpenMetrics' closing "# EOF".
-      return { body: body.replace(/# EOF\n$/, '') + hist() + '# EOF\n', contentType: OPENMETRICS_TYPE };
+    render(accept) {
+      const open = wantsOpenMetrics(accept);
+      const c = cache.get(open);
+      const now = clock();
+      if (c && now - c.at < maxAgeMs) return c.out;
+      const out = render(open);
+      cache.set(open, { at: now, out });
+      return out;
     },
   };
 }

@@ -75,16 +75,3 @@ export async function startPrometheus(target: string): Promise<TestPrometheus> {
   };
 }
 
-/** Waits until `read()` (stderr so far) matches `re`; rejects when `ended` resolves first or after ms. */
-export async function waitForText(read: () => string, re: RegExp, ended: Promise<unknown>, ms = 30_000): Promise<RegExpExecArray> {
-  let over = false;
-  void ended.then(() => (over = true));
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = re.exec(read());
-    if (m) return m;
-    if (over) throw new Error(`exited before printing ${re}: ${read().slice(-500)}`);
-    if (Date.now() > end) throw new Error(`no ${re} within ${ms} ms: ${read().slice(-500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

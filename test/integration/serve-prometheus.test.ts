@@ -10,18 +10,10 @@ import { missing } from '../helpers/prereq.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
 import { relDiff, underLoad } from '../helpers/probe-run.js';
 import { waitAttached, waitDetached } from '../helpers/attach.js';
-import { startPrometheus, waitForText, type TestPrometheus } from '../helpers/prometheus.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { startServe } from '../helpers/serve.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image', 'prometheus');
-
-/** Starts serve on a free port; resolves once it says where it serves. */
-export async function startServe(args: string[] = []) {
-  const run = startCli(['serve', '--listen', '127.0.0.1:0', ...args]);
-  let err = '';
-  run.child.stderr!.on('data', (c) => (err += c));
-  const m = await waitForText(() => err, /serving http:\/\/127\.0\.0\.1:(\d+)\/metrics/, run.done);
-  return { ...run, port: Number(m[1]), stderr: () => err };
-}
 
 /** The bucket [low, high] ns of a one-shot histogram that holds its p99, and its log2 index. */
 function p99Bucket(buckets: Array<{ low: number; high: number; count: number }>) {

@@ -104,7 +104,7 @@ describe('serve: kernel counters from the recorded kernel program', () => {
   it('never goes back: every series of a later scrape is at least the earlier one', async () => {
     const half = rec.durationMs / 2;
     const k = new KernelCounters(syscallNamer('x64'));
-    const e = exposition(state(k));
+    const e = exposition(state(k), 0);
     k.runStarted(0);
     const all = linesOf('kernel');
     for (const { l, t } of all) if (t <= half) k.line(l, t, 0);
@@ -176,7 +176,7 @@ describe('serve: exposition', () => {
   it('OpenMetrics when Accept asks: counter families without _total, one # EOF at the very end', async () => {
     const k = new KernelCounters(syscallNamer('x64'));
     feedKernel(k);
-    const e = exposition(state(k));
+    const e = exposition(state(k), 0);
     const { body, contentType } = await e.render('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
     expect(contentType).toBe(OPENMETRICS_TYPE);
     expect(body.endsWith('\n# EOF\n')).toBe(true);
@@ -186,6 +186,18 @@ describe('serve: exposition', () => {
     expect(body).not.toMatch(/\n\n/);
     // The text format again afterwards: rendering OpenMetrics did not rename the other registry's counters.
     expect((await e.render(undefined)).body).toContain('# TYPE ctrscope_syscalls_total counter\n');
+  });
+
+  it('renders once per interval: scrapes within it get the same text', async () => {
+    const k = new KernelCounters(syscallNamer('x64'));
+    let now = 0;
+    const e = exposition(state(k), 500, () => now);
+    const first = (await e.render(undefined)).body;
+    feedKernel(k);
+    now = 499;
+    expect((await e.render(undefined)).body).toBe(first);
+    now = 500;
+    expect((await e.render(undefined)).body).not.toBe(first);
   });
 
   it('roles from command names', () => {
