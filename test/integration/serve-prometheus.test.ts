@@ -5,6 +5,7 @@
  * histogram_quantile over ctrscope_vfs_latency_seconds agrees with a one-shot vfs-latency's p99
  * bucket taken over the same seconds. Then SIGTERM: exit 0, no tracer left.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
@@ -93,6 +94,19 @@ describe.skipIf(skip)('ctrscope serve scraped by a real Prometheus, under a cont
     // Prometheus took every scrape.
     expect((await prom.query('up{job="ctrscope"}'))[0]?.value[1]).toBe('1');
   }, 120_000);
+
+  it('every query of the Grafana dashboard (scripts/deploy/) is valid PromQL, and the main panels have data', async () => {
+    const dash = JSON.parse(readFileSync(new URL('../../scripts/deploy/grafana-ctrscope.json', import.meta.url), 'utf8'));
+    const exprs: Array<{ title: string; expr: string }> = dash.panels.flatMap((p: any) => p.targets.map((t: any) => ({ title: p.title, expr: t.expr })));
+    expect(exprs.length).toBeGreaterThan(10);
+    const withData = new Set<string>();
+    for (const { title, expr } of exprs) {
+      const q = expr.replaceAll('$instance', '.*').replaceAll('$role', '.*').replaceAll('$__rate_interval', '10s');
+      const r = await prom.query(q);
+      if (r.length > 0) withData.add(title);
+    }
+    for (const t of ['Syscalls per second by role', 'Busiest syscalls', 'VFS read/write latency p50 / p99', "ctrscope's own CPU (itself and its tracers)", 'Probes: backend and attach point']) expect(withData, t).toContain(t);
+  }, 60_000);
 
   it('SIGTERM stops every tracer and exits 0', async () => {
     const tracers = tracersOf(serve.child.pid!);
