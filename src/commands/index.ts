@@ -11,6 +11,7 @@ import { registerProbes } from './probes.js';
 import { registerLogs } from './logs.js';
 import { registerFlamegraph } from './flamegraph.js';
 import { registerDiff } from './diff.js';
+import { registerServe } from './serve.js';
 
 export function registerCommands(program: Command): void {
   registerProbeRun(program);
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerLogs(program);
   registerFlamegraph(program);
   registerDiff(program);
+  registerServe(program);
 }

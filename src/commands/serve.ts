@@ -1,0 +1,22 @@
+/** `ctrscope serve [--listen HOST:PORT] [targets]`: the live view's sources, headless, as Prometheus metrics (src/serve/). */
+import type { Command } from 'commander';
+import { targetSelection } from './root-options.js';
+import { DEFAULT_LISTEN, parseListen } from '../serve/listen.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the live view\'s tracers headless and serve their aggregates for Prometheus: GET /metrics, GET /healthz')
+    .option('--listen <host:port>', 'where to serve (127.0.0.1 by default: expose it on purpose with 0.0.0.0)', DEFAULT_LISTEN)
+    .option('--pid <pid>', 'trace this process (repeatable)', collect)
+    .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
+    .option('--container <id>', 'trace this container (repeatable)', collect)
+    .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[] }) => {
+      const listen = parseListen(o.listen);
+      const selection = targetSelection(o);
+      const { runServe } = await import('../serve/run.js');
+      process.exitCode = await runServe({ selection, listen });
+    });
+}
