@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { diffFolded, renderDiff } from '../flame/diff.js';
-import { writeStdoutPiped } from './pipe-out.js';
+import { writeStdout } from '../output/stdout.js';
 import { readFolded } from './folded-input.js';
 import type { InputKind } from '../input.js';
 import { usageError } from '../errors.js';
@@ -26,6 +26,6 @@ export function registerDiff(program: Command): void {
       const a = await readFolded(before, KIND, 1);
       const b = await readFolded(after, KIND, 1);
       const rows = diffFolded(a.entries, b.entries, { normalize: o.normalize === true, stripHex: o.stripHex === true });
-      await writeStdoutPiped(renderDiff(rows));
+      await writeStdout(renderDiff(rows));
     });
 }

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { drawFlameGraph } from '../flame/render.js';
 import { flameOptionsSchema, type FlameOptions } from '../flame/options.js';
 import { usageError } from '../errors.js';
-import { writeStdoutPiped } from './pipe-out.js';
+import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic } from '../output/write-file.js';
 import type { InputKind } from '../input.js';
 import { readFolded } from './folded-input.js';
@@ -97,6 +97,6 @@ export function registerFlamegraph(program: Command): void {
       const read = await readFolded(file, KIND, 2);
       const svg = drawFlameGraph(read.entries, options);
       if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
-      else await writeStdoutPiped(svg);
+      else await writeStdout(svg);
     });
 }
