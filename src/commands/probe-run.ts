@@ -9,6 +9,7 @@ import { runLiveCommand } from './live.js';
 import { NATIVE_PROBES, nativeProbeNames } from '../native/index.js';
 import { runNativeProbe } from '../native/run.js';
 import { targetSelection, type RootOptions } from './root-options.js';
+import { bindAssertions } from '../assert/check.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -29,15 +30,17 @@ export function registerProbeRun(program: Command): void {
     .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
     .option('--backend <name>', 'syscall-count: bpftrace (default, in the kernel) or strace (strace -c; slows the targets)')
     .option('--syscalls <list>', 'syscall-trace: trace only these syscalls, e.g. openat,read,write')
+    .option('--assert <expr>', "check the result, e.g. 'read.p99 < 5ms' (repeatable; exit code 10 when one fails; fields: ctrscope probes --assertable NAME)", collect)
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
+      if (o.assert && !o.probe) throw usageError('--assert needs --probe', "e.g. ctrscope --probe vfs-latency --assert 'read.p99 < 5ms'");
       if (!o.probe) {
         process.exitCode = await runLiveCommand(o);
         return;
       }
       const native = NATIVE_PROBES[o.probe];
       if (native) {
-        process.exitCode = await runNativeProbe(native, o);
+        process.exitCode = await runNativeProbe(native, o, bindAssertions(native.name, o.assert));
         return;
       }
       const probe = PROBES[o.probe];
@@ -45,6 +48,7 @@ export function registerProbeRun(program: Command): void {
       const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       const selection = targetSelection(o);
       const params = probeParams(probe, { backend: o.backend, syscalls: o.syscalls });
-      process.exitCode = await runOneShot({ probe, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output: o.output, force: !!o.force });
+      const assertions = bindAssertions(probe.name, o.assert);
+      process.exitCode = await runOneShot({ probe, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output: o.output, force: !!o.force, assertions });
     });
 }

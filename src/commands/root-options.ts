@@ -16,6 +16,8 @@ export interface RootOptions extends Omit<NativeFlags, 'duration'>, ProbeFlags {
   json?: boolean;
   output?: string;
   force?: boolean;
+  /** --assert expressions (bound by src/assert/check.ts). */
+  assert?: string[];
 }
 
 /** Validates the target flags. */

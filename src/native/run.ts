@@ -1,6 +1,7 @@
 /** The bridge from the root command's options to a native probe. */
 import { parseOption, durationSchema } from '../validate.js';
 import type { NativeOptions, NativeProbe } from './types.js';
+import type { BoundAssertion } from '../assert/check.js';
 
 export interface NativeFlags {
   duration: string;
@@ -14,7 +15,7 @@ export interface NativeFlags {
   base?: string;
 }
 
-export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<number> {
+export function runNativeProbe(probe: NativeProbe, f: NativeFlags, assertions: BoundAssertion[] = []): Promise<number> {
   const o: NativeOptions = {
     durationSeconds: parseOption(durationSchema, f.duration, '--duration'),
     json: !!f.json,
@@ -25,6 +26,7 @@ export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<numb
     count: f.count,
     watch: !!f.watch,
     base: f.base,
+    assertions,
   };
   return probe.run(o);
 }
