@@ -77,6 +77,15 @@ export const ASSERTABLE: Record<string, AssertField[]> = {
     { name: 'samples', kind: 'count', doc: 'blocking waits that ended while attached (samples)', get: (r) => num(r.samples) },
     { name: 'blocked', kind: 'duration', doc: 'time blocked, summed over the waits (total, ns in the JSON)', get: (r) => (num(r.total) === null ? null : r.total * NS) },
   ],
+  'runtime-cost': [
+    { name: 'containers', kind: 'count', doc: 'containers whose shim or runc ran while attached (totals.containers)', get: (r) => num(r.totals?.containers) },
+    { name: 'shim.cpu', kind: 'duration', doc: 'CPU time of all shims tied to a container (totals.shimCpuSeconds)', get: (r) => num(r.totals?.shimCpuSeconds) },
+    { name: 'runc.cpu', kind: 'duration', doc: 'CPU time of all runc processes, runc init included (totals.runcCpuSeconds)', get: (r) => num(r.totals?.runcCpuSeconds) },
+    ...countAndRate('runc.calls', 'runc invocations: create, start, delete, kill ... (totals.runcCalls)', (r) => num(r.totals?.runcCalls)),
+    { name: 'container.max-cpu', kind: 'duration', doc: 'the most CPU one container cost its shim and runc together (max of containers[].shimCpuSeconds + runcCpuSeconds)', get: (r) => (Array.isArray(r.containers) && r.containers.length ? Math.max(...r.containers.map((c: any) => (num(c.shimCpuSeconds) ?? 0) + (num(c.runcCpuSeconds) ?? 0))) : null) },
+    { name: 'containerd.cpu', kind: 'duration', doc: "containerd's own CPU time (containerd.cpuSeconds)", get: (r) => num(r.containerd?.cpuSeconds) },
+    ...countAndRate('containerd.syscalls', "containerd's syscalls (containerd.syscalls)", (r) => num(r.containerd?.syscalls)),
+  ],
   'container-start': [
     { name: 'started', kind: 'count', doc: 'containers whose start was timed (started)', get: (r) => num(r.started) },
     { name: 'incomplete', kind: 'count', doc: 'starts seen only in part (incomplete[], their ids)', get: (r) => (Array.isArray(r.incomplete) ? r.incomplete.length : null) },
