@@ -9,6 +9,7 @@ import { renderTable } from '../output/table.js';
 import { usageError } from '../errors.js';
 import { ASSERTABLE } from '../assert/catalog.js';
 import { assertableLines, renderAssertable } from '../assert/docs.js';
+import { REPORT_SCHEMAS, reportJsonSchema } from '../report/schemas.js';
 
 export interface ProbeLine {
   probe: string;
@@ -51,7 +52,14 @@ export function registerProbes(program: Command): void {
     .description('list the probes with the backend and attach point this host will use')
     .option('--json', 'print one JSON object')
     .option('--assertable [probe]', 'list the fields --assert can check (of one probe, or of all), with their units')
-    .action(async (o: { json?: boolean; assertable?: string | boolean }) => {
+    .option('--schema <probe>', "print the JSON Schema of a probe's --json report")
+    .action(async (o: { json?: boolean; assertable?: string | boolean; schema?: string }) => {
+      if (o.schema !== undefined) {
+        const schema = reportJsonSchema(o.schema);
+        if (!schema) throw usageError(`probe ${o.schema.slice(0, 40)} has no published schema`, `schemas: ${Object.keys(REPORT_SCHEMAS).join(', ')}`);
+        process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
+        return;
+      }
       if (o.assertable !== undefined) {
         const name = typeof o.assertable === 'string' ? o.assertable : undefined;
         if (name && !ASSERTABLE[name]) throw usageError(`probe ${name.slice(0, 40)} has no assertable fields`, `probes that take --assert: ${Object.keys(ASSERTABLE).join(', ')}`);
