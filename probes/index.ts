@@ -8,6 +8,7 @@ import { fileOpens } from './file-opens.js';
 import { processExec } from './process-exec.js';
 import { sched } from './sched.js';
 import { cpuProfile, offCpu } from './stack-probes.js';
+import { runtimeCost } from './runtime-cost.js';
 
 export const PROBES: Record<string, ProbeDefinition<any>> = {
   'syscall-count': syscallCount,
@@ -18,6 +19,7 @@ export const PROBES: Record<string, ProbeDefinition<any>> = {
   sched,
   'cpu-profile': cpuProfile,
   'off-cpu': offCpu,
+  'runtime-cost': runtimeCost,
 };
 
 registerFlagUsers(PROBES);

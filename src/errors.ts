@@ -10,6 +10,8 @@ export const ExitCode = {
   input: 7,
   tracer: 8,
   output: 9,
+  /** --assert: the run went fine and at least one assertion did not hold. */
+  assertion: 10,
   interrupted: 130,
 } as const;
 export type ExitCodeName = keyof typeof ExitCode;

@@ -10,6 +10,7 @@ import { NATIVE_PROBES, nativeProbeNames } from '../native/index.js';
 import { runNativeProbe } from '../native/run.js';
 import { targetSelection, type RootOptions } from './root-options.js';
 import { runWithExport } from './probe-export.js';
+import { bindAssertions } from '../assert/check.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -32,8 +33,10 @@ export function registerProbeRun(program: Command): void {
     .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
     .option('--backend <name>', 'syscall-count: bpftrace (default, in the kernel) or strace (strace -c; slows the targets)')
     .option('--syscalls <list>', 'syscall-trace: trace only these syscalls, e.g. openat,read,write')
+    .option('--assert <expr>', "check the result, e.g. 'read.p99 < 5ms' (repeatable; exit code 10 when one fails; fields: ctrscope probes --assertable NAME)", collect)
     .action(async (o: RootOptions, cmd: Command) => {
       if (cmd.args.length > 0) throw usageError(`unknown command '${cmd.args[0]}'`, 'see ctrscope --help');
+      if (o.assert && !o.probe) throw usageError('--assert needs --probe', "e.g. ctrscope --probe vfs-latency --assert 'read.p99 < 5ms'");
       if (!o.probe) {
         if (o.format !== undefined) throw usageError('--format goes with --probe NAME --output FILE', 'e.g. ctrscope --probe cpu-profile --output cpu.pb.gz');
         process.exitCode = await runLiveCommand(o);
@@ -44,13 +47,15 @@ export function registerProbeRun(program: Command): void {
       if (!native && !probe) throw usageError(`unknown probe '${String(o.probe).slice(0, 40)}'`, `probes: ${[...probeNames(), ...nativeProbeNames()].join(', ')}`);
       const durationSeconds = parseOption(durationSchema, o.duration, '--duration');
       if (native) {
-        process.exitCode = await runWithExport(o.probe, o, durationSeconds, (output) => runNativeProbe(native, { ...o, output }));
+        const assertions = bindAssertions(native.name, o.assert);
+        process.exitCode = await runWithExport(o.probe, o, durationSeconds, (output) => runNativeProbe(native, { ...o, output }, assertions));
         return;
       }
       const selection = targetSelection(o);
       const params = probeParams(probe!, { backend: o.backend, syscalls: o.syscalls });
+      const assertions = bindAssertions(probe!.name, o.assert);
       process.exitCode = await runWithExport(o.probe, o, durationSeconds, (output) =>
-        runOneShot({ probe: probe!, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output, force: !!o.force }),
+        runOneShot({ probe: probe!, params: params as Record<string, unknown>, selection, durationSeconds, json: !!o.json, output, force: !!o.force, assertions }),
       );
     });
 }

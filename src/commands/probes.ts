@@ -6,6 +6,10 @@ import { NATIVE_PROBES } from '../native/index.js';
 import { detectKernel } from '../host/features.js';
 import { discover } from '../targets/discover.js';
 import { renderTable } from '../output/table.js';
+import { usageError } from '../errors.js';
+import { ASSERTABLE } from '../assert/catalog.js';
+import { assertableLines, renderAssertable } from '../assert/docs.js';
+import { REPORT_SCHEMAS, reportJsonSchema } from '../report/schemas.js';
 
 export interface ProbeLine {
   probe: string;
@@ -47,7 +51,22 @@ export function registerProbes(program: Command): void {
     .command('probes')
     .description('list the probes with the backend and attach point this host will use')
     .option('--json', 'print one JSON object')
-    .action(async (o: { json?: boolean }) => {
+    .option('--assertable [probe]', 'list the fields --assert can check (of one probe, or of all), with their units')
+    .option('--schema <probe>', "print the JSON Schema of a probe's --json report")
+    .action(async (o: { json?: boolean; assertable?: string | boolean; schema?: string }) => {
+      if (o.schema !== undefined) {
+        const schema = reportJsonSchema(o.schema);
+        if (!schema) throw usageError(`probe ${o.schema.slice(0, 40)} has no published schema`, `schemas: ${Object.keys(REPORT_SCHEMAS).join(', ')}`);
+        process.stdout.write(JSON.stringify(schema, null, 2) + '\n');
+        return;
+      }
+      if (o.assertable !== undefined) {
+        const name = typeof o.assertable === 'string' ? o.assertable : undefined;
+        if (name && !ASSERTABLE[name]) throw usageError(`probe ${name.slice(0, 40)} has no assertable fields`, `probes that take --assert: ${Object.keys(ASSERTABLE).join(', ')}`);
+        const lines = assertableLines(name);
+        process.stdout.write(o.json ? JSON.stringify({ assertable: lines }, null, 2) + '\n' : renderAssertable(lines));
+        return;
+      }
       const lines = await probeLines();
       if (o.json) {
         process.stdout.write(JSON.stringify({ probes: lines }, null, 2) + '\n');
@@ -59,6 +78,7 @@ export function registerProbes(program: Command): void {
         { title: 'ATTACH POINT HERE', get: (l) => l.attachPoint + (l.note ? ` (${l.note})` : ''), align: 'left' },
       ]);
       const notes = lines.flatMap((l) => l.skipped.map((s) => `  ${l.probe}: not ${s.attachPoint}: ${s.why}`));
-      process.stdout.write(table + (notes.length ? `\nfallbacks on this host:\n${notes.join('\n')}\n` : ''));
+      const more = `\nwhat --assert can check in each probe's result: ctrscope probes --assertable [PROBE]\n`;
+      process.stdout.write(table + (notes.length ? `\nfallbacks on this host:\n${notes.join('\n')}\n` : '') + more);
     });
 }

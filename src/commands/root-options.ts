@@ -18,6 +18,8 @@ export interface RootOptions extends Omit<NativeFlags, 'duration'>, ProbeFlags {
   /** The --output format of the stack probes (src/export/formats.ts). */
   format?: string;
   force?: boolean;
+  /** --assert expressions (bound by src/assert/check.ts). */
+  assert?: string[];
 }
 
 /** Validates the target flags. */

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeReport } from '../../probes/types.js';
 import { discover } from '../targets/discover.js';
 import { checkOutputPath, writeFileAtomic } from '../output/write-file.js';
+import { checkAssertions, type BoundAssertion } from '../assert/check.js';
 
 export const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
 
@@ -11,13 +12,14 @@ export function containerdTargets(): ProbeReport['targets'] {
   return discover().containerd.map((c) => ({ pid: c.pid, comm: c.comm, role: 'containerd' }));
 }
 
-/** Prints the report (JSON or text) on stdout, or writes it to --output. */
-export function emit(o: { json: boolean; output?: string; force: boolean }, report: ProbeReport, text: () => string): void {
+/** Prints the report (JSON or text) on stdout, or writes it to --output; then checks --assert (throws the assertion exit code). */
+export function emit(o: { json: boolean; output?: string; force: boolean; assertions?: BoundAssertion[] }, report: ProbeReport, text: () => string): void {
   const out = o.json ? JSON.stringify(report, null, 2) + '\n' : text();
   if (o.output) {
     writeFileAtomic(o.output, out, o.force);
     say(`wrote ${o.output}`);
   } else process.stdout.write(out);
+  checkAssertions(o.assertions ?? [], report as ProbeReport & { durationSeconds: number });
 }
 
 export const checkOutput = (o: { output?: string; force: boolean }) => {

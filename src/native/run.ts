@@ -1,6 +1,7 @@
 /** The bridge from the root command's options to a native probe. */
 import { parseOption, durationSchema } from '../validate.js';
 import type { NativeOptions, NativeProbe } from './types.js';
+import type { BoundAssertion } from '../assert/check.js';
 
 export interface NativeFlags {
   duration: string;
@@ -15,7 +16,7 @@ export interface NativeFlags {
   otlpEndpoint?: string;
 }
 
-export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<number> {
+export function runNativeProbe(probe: NativeProbe, f: NativeFlags, assertions: BoundAssertion[] = []): Promise<number> {
   const o: NativeOptions = {
     durationSeconds: parseOption(durationSchema, f.duration, '--duration'),
     json: !!f.json,
@@ -27,6 +28,7 @@ export function runNativeProbe(probe: NativeProbe, f: NativeFlags): Promise<numb
     watch: !!f.watch,
     base: f.base,
     otlpEndpoint: f.otlpEndpoint,
+    assertions,
   };
   return probe.run(o);
 }

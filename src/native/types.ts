@@ -3,6 +3,7 @@
  * instead of starting one tracer and parsing its output. Each runs itself and prints its report.
  */
 import type { Backend } from '../../probes/types.js';
+import type { BoundAssertion } from '../assert/check.js';
 
 /** What the command line gave, validated except for the probe-specific flags. */
 export interface NativeOptions {
@@ -18,6 +19,8 @@ export interface NativeOptions {
   base?: string;
   /** --otlp-endpoint, validated by the probe that uses it (container-start). */
   otlpEndpoint?: string;
+  /** --assert, bound before the probe starts; emit() checks them after printing. */
+  assertions?: BoundAssertion[];
 }
 
 export interface NativeProbe {

@@ -22,6 +22,7 @@ import { Progress } from '../output/progress.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
 import { Followers, ProbeTracer } from './probe-tracer.js';
 import { sleep } from '../util/sleep.js';
+import { checkAssertions, type BoundAssertion } from '../assert/check.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -31,6 +32,8 @@ export interface OneShotOptions {
   json: boolean;
   output?: string;
   force: boolean;
+  /** --assert, bound before any tracer starts; checked after the report is printed. */
+  assertions?: BoundAssertion[];
 }
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
@@ -69,6 +72,7 @@ export async function runOneShot(o: OneShotOptions): Promise<number> {
     say(`wrote ${o.output}`);
   } else process.stdout.write(text);
   for (const w of report.warnings ?? []) say(`warning: ${w}`);
+  checkAssertions(o.assertions ?? [], report);
   return 0;
 }
 

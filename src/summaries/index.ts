@@ -7,6 +7,7 @@ import { fileOpensSummary } from './file-opens.js';
 import { processExecSummary } from './process-exec.js';
 import { schedSummary } from './sched.js';
 import { cpuProfileSummary, offCpuSummary } from './stacks.js';
+import { runtimeCostSummary } from './runtime-cost.js';
 
 export const SUMMARIES: Record<string, Summary<any>> = {
   'syscall-count': syscallCountSummary,
@@ -17,4 +18,5 @@ export const SUMMARIES: Record<string, Summary<any>> = {
   sched: schedSummary,
   'cpu-profile': cpuProfileSummary,
   'off-cpu': offCpuSummary,
+  'runtime-cost': runtimeCostSummary,
 };

@@ -1,0 +1,102 @@
+/**
+ * The published shape of each probe's --json report, as zod schemas; `ctrscope probes --schema
+ * NAME` prints one as JSON Schema (draft 2020-12, made by zod's toJSONSchema). Top levels are
+ * strict: a field added to a report must be added here, and the integration test
+ * (test/integration/report-schemas.test.ts) checks real output against the printed schema with
+ * an independent validator (python3-jsonschema).
+ */
+import { z } from 'zod';
+
+const int = z.number().int().nonnegative();
+const num = z.number();
+const nullableNum = z.number().nullable();
+const proc = { pid: int, comm: z.string(), role: z.string() };
+
+const common = {
+  probe: z.string(),
+  backend: z.enum(['bpftrace', 'perf', 'strace', 'pprof', 'metrics']),
+  attachPoint: z.string(),
+  skipped: z.array(z.object({ attachPoint: z.string(), why: z.string() })),
+  durationSeconds: num.nonnegative(),
+  targets: z.array(z.object(proc)),
+  lostEvents: int.optional(),
+  droppedLines: int.optional(),
+  warnings: z.array(z.string()).optional(),
+};
+const report = (fields: z.ZodRawShape) => z.strictObject({ ...common, ...fields });
+
+const syscallRow = { syscall: z.string(), calls: int, errors: int, seconds: num.nonnegative() };
+const bucket = z.object({ low: num, high: num, count: int });
+const percentiles = z.object({ count: int, p50: nullableNum, p90: nullableNum, p99: nullableNum });
+const counters = z.record(z.string(), nullableNum);
+const stacks = { samples: int, unit: z.enum(['samples', 'ns']), total: num.nonnegative(), stacks: z.array(z.object({ stack: z.string(), value: num })) };
+const processCost = { cpuSeconds: num.nonnegative(), syscalls: int, vfsSeconds: num.nonnegative(), vfsCalls: int, processes: int };
+
+export const REPORT_SCHEMAS: Record<string, z.ZodType> = {
+  'syscall-count': report({
+    syscalls: z.array(z.object({ ...syscallRow, maxSeconds: num.nonnegative().optional() })),
+    slowCalls: z.array(z.object({ pid: int, comm: z.string(), syscall: z.string(), seconds: num })),
+    processes: z.array(z.object({ ...proc, calls: int, errors: int, seconds: num.nonnegative() })),
+  }),
+  'syscall-trace': report({
+    syscalls: z.array(z.object(syscallRow)),
+    slowest: z.array(z.object({ pid: int, syscall: z.string(), args: z.string(), ret: z.string(), errno: z.string().nullable(), seconds: nullableNum }).passthrough()),
+    neverReturned: int,
+    threads: int,
+  }),
+  'vfs-latency': report({
+    histograms: z.object({ read: z.array(bucket), write: z.array(bucket) }),
+    stats: z.object({ read: percentiles, write: percentiles }),
+    processes: z.array(z.object({ ...proc, calls: int })),
+  }),
+  'file-opens': report({
+    opens: int,
+    failed: int,
+    topPaths: z.array(z.object({ path: z.string(), opens: int, failed: int })),
+    failures: z.array(z.object({ path: z.string(), errno: z.string(), count: int, pids: z.array(int) })),
+    processes: z.array(z.object({ ...proc, opens: int, failed: int })),
+    rows: z.array(z.object({ path: z.string(), flags: z.string() }).passthrough()),
+  }),
+  'process-exec': report({
+    forks: int,
+    threads: int,
+    execs: int,
+    processes: z.array(z.object({ ...proc, forks: int, threads: int, execs: int })),
+    programs: z.array(z.object({ program: z.string(), count: int, byRole: z.record(z.string(), int) })),
+    started: z.array(z.object({ ...proc, program: z.string(), count: int })),
+  }),
+  sched: report({
+    counters,
+    unsupported: z.array(z.string()),
+    perTarget: z.array(z.object({ ...proc, counters, ran: z.boolean(), failed: z.string().optional() })),
+  }),
+  'cpu-profile': report(stacks),
+  'off-cpu': report(stacks),
+  'runtime-cost': report({
+    containers: z.array(
+      z.strictObject({
+        namespace: z.string(),
+        id: z.string(),
+        shimCpuSeconds: num.nonnegative(),
+        runcCpuSeconds: num.nonnegative(),
+        runcCalls: int,
+        runcByCommand: z.record(z.string(), int),
+        syscalls: int,
+        vfsSeconds: num.nonnegative(),
+        vfsCalls: int,
+        shim: z.strictObject(processCost),
+        runc: z.strictObject(processCost),
+      }),
+    ),
+    containerd: z.strictObject({ ...processCost, pids: z.array(int) }),
+    unattributed: z.strictObject({ shim: z.strictObject(processCost), runc: z.strictObject(processCost) }),
+    totals: z.strictObject({ containers: int, shimCpuSeconds: num.nonnegative(), runcCpuSeconds: num.nonnegative(), runcCalls: int }),
+  }),
+};
+
+/** One probe's report schema as JSON Schema, or null for a probe without one. */
+export function reportJsonSchema(probe: string): Record<string, unknown> | null {
+  const s = REPORT_SCHEMAS[probe];
+  if (!s) return null;
+  return { ...z.toJSONSchema(s), $id: `https://ctrscope.invalid/schemas/${probe}.json`, title: `ctrscope --probe ${probe} --json` };
+}
