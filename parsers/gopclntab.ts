@@ -28,6 +28,8 @@ export interface Pclntab {
   version: PclnVersion;
   /** How many functions the table holds. */
   functions: number;
+  /** The base of 1.18+ entry offsets (runtime.text): the header's, or the hint when the header has 0; 0 before 1.18. */
+  textStart: number;
   /** The entry of the first function and the end of the last (pcs outside resolve to nothing). */
   minPc: number;
   maxPc: number;
@@ -141,6 +143,7 @@ function parse(data: Uint8Array, textStartHint: number): Pclntab | null {
   return {
     version,
     functions: nfunc,
+    textStart,
     minPc,
     maxPc,
     lookup(pc) {

@@ -75,18 +75,30 @@ const strip = (path: string) => path.replace(/ \(deleted\)$/, '');
 
 export class StackSymbolizer {
   private readonly memo = new Map<string, Resolved>();
-  /** comm → the one fixed-address executable all its recorded processes ran (undefined: none or several). */
-  private readonly byComm = new Map<string, ProcessImage | undefined>();
+  /** comm → the executable most of its recorded processes ran (more than half of them), if any. */
+  private readonly byComm = new Map<string, ProcessImage>();
 
   constructor(
     private readonly images: ReadonlyMap<number, ProcessImage>,
     private readonly load: BinaryLoader,
   ) {
+    // A process read just as it executed another program can show the old comm with the new exe
+    // (a shim's child becoming runc): the majority decides, not unanimity.
+    const votes = new Map<string, Map<string, { img: ProcessImage; n: number }>>();
     for (const img of images.values()) {
       if (!img.comm || !img.exe) continue;
-      const prev = this.byComm.get(img.comm);
-      if (!this.byComm.has(img.comm)) this.byComm.set(img.comm, img);
-      else if (prev && (prev.exe !== img.exe || prev.buildId !== img.buildId)) this.byComm.set(img.comm, undefined);
+      const byExe = votes.get(img.comm) ?? new Map<string, { img: ProcessImage; n: number }>();
+      votes.set(img.comm, byExe);
+      const k = `${img.exe}\0${img.buildId}`;
+      const v = byExe.get(k) ?? { img, n: 0 };
+      v.n++;
+      byExe.set(k, v);
+    }
+    for (const [c, byExe] of votes) {
+      const all = [...byExe.values()];
+      const total = all.reduce((a, v) => a + v.n, 0);
+      const top = all.sort((a, b) => b.n - a.n)[0]!;
+      if (top.n * 2 > total) this.byComm.set(c, top.img);
     }
   }
 

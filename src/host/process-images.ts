@@ -6,7 +6,7 @@
  * off-cpu.bt print "seen PID" at a process's first sample; the one-shot run calls record() then.
  * The names themselves come from parsers/symbolize.ts over the binaries src/host/elf.ts loads.
  */
-import { executable, parseMaps } from '../../parsers/proc-maps.js';
+import { executable, parseMaps, type Mapping } from '../../parsers/proc-maps.js';
 import { StackSymbolizer, type ProcessImage } from '../../parsers/symbolize.js';
 import type { FrameSymbolizer } from '../../parsers/bpftrace-stacks.js';
 import { comm, exePath, PROC, readProc } from '../targets/procfs.js';
@@ -17,18 +17,28 @@ export class ProcessImages {
   /** Pids announced but gone before anything could be read. */
   readonly missed = new Set<number>();
 
-  /** Reads pid's executable and maps now (once per pid); false when the process was already gone. */
+  /**
+   * Reads pid's executable and maps now; false when the process was already gone. Read again
+   * (at exec, then at its first stack), the mappings add up: the loader's from the first read,
+   * the libraries mapped since from the next.
+   */
   record(pid: number): boolean {
-    if (this.images.has(pid)) return true;
+    const known = this.images.get(pid);
     const mapsText = readProc(pid, 'maps');
+    if (known) {
+      if (mapsText !== null) known.maps = union(known.maps ?? [], executable(parseMaps(mapsText).mappings));
+      return true;
+    }
     const exe = exePath(pid);
     if (mapsText === null && exe === null) {
       this.missed.add(pid);
       return false;
     }
+    const before = comm(pid);
     this.images.set(pid, {
       pid,
-      comm: comm(pid),
+      // A comm that changed while reading means the process executed another program meanwhile.
+      comm: before !== null && before === comm(pid) ? before : null,
       exe: exe === null ? null : exe.replace(/ \(deleted\)$/, ''),
       buildId: exe === null ? null : fileBuildId(`${PROC}/${pid}/exe`),
       maps: mapsText === null ? null : executable(parseMaps(mapsText).mappings),
@@ -41,4 +51,10 @@ export class ProcessImages {
     const s = new StackSymbolizer(this.images, (path, id) => loadBinarySymbols(path, id));
     return (pid, c, address) => s.resolve(pid, c, address);
   }
+}
+
+/** Mappings of two reads, sorted by start; a range seen in both is kept once (the later read's). */
+function union(a: Mapping[], b: Mapping[]): Mapping[] {
+  const overlaps = (x: Mapping, y: Mapping) => x.start < y.end && y.start < x.end;
+  return [...a.filter((x) => !b.some((y) => overlaps(x, y))), ...b].sort((x, y) => x.start - y.start);
 }
