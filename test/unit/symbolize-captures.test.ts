@@ -63,7 +63,7 @@ for (const [name, map] of [['cpu-profile', '@stacks'], ['off-cpu', '@offcpu_ns']
     it("the shim's named frames are the symbols nm -D lists at those addresses", () => {
       const nm = new Map<string, number>();
       for (const l of execFileSync('nm', ['-D', '--defined-only', SHIM], { encoding: 'utf8', maxBuffer: 64 << 20 }).split('\n')) {
-        const [a, , n] = l.split(' ');
+        const [, a, n] = /^([0-9a-f]+) \w (.+)$/.exec(l) ?? [];
         if (n) nm.set(n, parseInt(a!, 16));
       }
       const s = new StackSymbolizer(c.images, (p, id) => loadBinarySymbols(p, id));
