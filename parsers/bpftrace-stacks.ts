@@ -18,9 +18,16 @@
  * their indentation dropped; unlike it, "+offset" is stripped by default (stackcollapse-perf.pl
  * does that too) so samples in one function merge, ";" inside a name becomes ":" (";" separates
  * frames), and unresolved addresses become "[unknown]", perf script's word for them.
+ *
+ * A "pid" key part (cpu-profile.bt and off-cpu.bt key by it) is not printed: it says whose
+ * addresses a user stack holds, so that `symbolize` can name the ones bpftrace left raw.
  */
+import { WHY, type Resolved } from './symbolize.js';
 
-export type StackKeyPart = 'kstack' | 'ustack' | 'text';
+export type StackKeyPart = 'kstack' | 'ustack' | 'pid' | 'text';
+
+/** Names a raw user address of process pid (null when the key has no pid) whose comm is comm. */
+export type FrameSymbolizer = (pid: number | null, comm: string, address: number) => Resolved;
 
 export interface FoldOptions {
   /** Keep "+123" offsets (default false: stripped). */
@@ -29,6 +36,8 @@ export interface FoldOptions {
   keepAddresses?: boolean;
   /** Append "_[k]" to kernel frames, as stackcollapse-perf.pl --kernel does (default false). */
   annotateKernel?: boolean;
+  /** Names user addresses the tracer left raw; frames it cannot name stay "[unknown]" with its reason counted. */
+  symbolize?: FrameSymbolizer;
 }
 
 const OFFSET = /\+(?:0x[0-9a-fA-F]+|\d+)$/;
@@ -85,21 +94,73 @@ export function splitStackKey(key: string, parts: number): string[] {
   return out;
 }
 
+/** What folding saw of one key's frames: how many, and why each that stayed unknown did. */
+export interface FrameTally {
+  frames: number;
+  unknown: number;
+  /** Reason → unknown frames. */
+  why: Map<string, number>;
+}
+
+export const UNRESOLVED_BY_TRACER = 'left unresolved by the tracer (no symbolizer)';
+
+/**
+ * The user frames of one stack field, leaf first, with raw addresses named where the symbolizer
+ * can. An address in none of the process's mappings ends the stack there (one "[unknown]"): the
+ * frame-pointer walk went through code without frame pointers and what follows is garbage (up to
+ * 127 copies of one bogus address, which would otherwise outweigh every real frame).
+ */
+function userFrames(field: string, pid: number | null, comm: string, opts: FoldOptions, tally?: FrameTally): string[] {
+  const out: string[] = [];
+  for (const line of field.split('\n')) {
+    const raw = tidyFrame(line, { ...opts, keepAddresses: true });
+    if (raw.length === 0) continue;
+    let f = raw;
+    let stop = false;
+    if (UNRESOLVED.test(raw)) {
+      const r = opts.symbolize?.(pid, comm, parseInt(raw, 16));
+      if (r && 'frame' in r) f = tidyFrame(r.frame, opts);
+      else {
+        if (!opts.keepAddresses) f = '[unknown]';
+        const why = r ? r.why : UNRESOLVED_BY_TRACER;
+        stop = why === WHY.unmapped;
+        tally?.why.set(why, (tally.why.get(why) ?? 0) + 1);
+      }
+    }
+    if (tally) {
+      tally.frames++;
+      if (f === '[unknown]' || UNRESOLVED.test(f)) tally.unknown++;
+    }
+    out.push(f);
+    if (stop) break;
+  }
+  return out;
+}
+
 /** The folded stack (without count) for one key laid out as `layout`, e.g. ['kstack', 'ustack', 'text']. */
-export function foldStackKey(key: string, layout: readonly StackKeyPart[], opts: FoldOptions = {}): string {
+export function foldStackKey(key: string, layout: readonly StackKeyPart[], opts: FoldOptions = {}, tally?: FrameTally): string {
   const fields = splitStackKey(key, layout.length);
   const texts: string[] = [];
   const user: string[] = [];
   const kernel: string[] = [];
+  const pidAt = layout.indexOf('pid');
+  const pid = pidAt >= 0 && /^\d+$/.test(fields[pidAt] ?? '') ? Number(fields[pidAt]) : null;
+  const textAt = layout.lastIndexOf('text');
+  const comm = textAt >= 0 ? fields[textAt] ?? '' : '';
   layout.forEach((kind, i) => {
     const field = fields[i] ?? '';
+    if (kind === 'pid') return;
     if (kind === 'text') {
       if (field.length > 0) texts.push(field.replace(/;/g, ':'));
       return;
     }
+    if (kind === 'ustack') {
+      user.push(...userFrames(field, pid, comm, opts, tally).reverse());
+      return;
+    }
     const frames = parseStackFrames(field, opts).reverse();
-    if (kind === 'ustack') user.push(...frames);
-    else kernel.push(...(opts.annotateKernel ? frames.map((f) => `${f}_[k]`) : frames));
+    if (tally) tally.frames += frames.length;
+    kernel.push(...(opts.annotateKernel ? frames.map((f) => `${f}_[k]`) : frames));
   });
   return [...texts, ...user, ...kernel].join(';');
 }
@@ -111,6 +172,12 @@ export interface FoldedStacks {
   total: number;
   /** Entries skipped because their value was not a count (a number). */
   skipped: number;
+  /** Frames weighted by their stack's count (a frame in a stack of count 5 counts 5). */
+  frames: number;
+  /** Of those, frames that stayed "[unknown]" (or raw, with keepAddresses). */
+  unknown: number;
+  /** Why they stayed unknown, weighted the same way. */
+  why: Record<string, number>;
 }
 
 /**
@@ -121,21 +188,37 @@ export function foldStackMap(value: unknown, layout: readonly StackKeyPart[], op
   const stacks = new Map<string, number>();
   let total = 0;
   let skipped = 0;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { stacks, total, skipped };
+  let frames = 0;
+  let unknown = 0;
+  const why: Record<string, number> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { stacks, total, skipped, frames, unknown, why };
   for (const [key, count] of Object.entries(value)) {
     if (typeof count !== 'number' || !Number.isFinite(count)) {
       skipped++;
       continue;
     }
-    const folded = foldStackKey(key, layout, opts) || '[empty]';
+    const tally: FrameTally = { frames: 0, unknown: 0, why: new Map() };
+    const folded = foldStackKey(key, layout, opts, tally) || '[empty]';
     stacks.set(folded, (stacks.get(folded) ?? 0) + count);
     total += count;
+    frames += tally.frames * count;
+    unknown += tally.unknown * count;
+    for (const [w, n] of tally.why) why[w] = (why[w] ?? 0) + n * count;
   }
-  return { stacks, total, skipped };
+  return { stacks, total, skipped, frames, unknown, why };
 }
 
 /** Folded stacks as text, one "stack count" line each, sorted by stack (as FlameGraph's tools print). */
 export function foldedText(stacks: Map<string, number>): string {
   const keys = [...stacks.keys()].sort();
   return keys.map((k) => `${k} ${stacks.get(k)}\n`).join('');
+}
+
+const SEEN = /^\{"type": ?"printf", ?"data": ?"seen (\d+)\\n"\}\s*$/;
+
+/** The pid of a `printf("seen %d\n", pid)` line of cpu-profile.bt / off-cpu.bt (-f json), else null. */
+export function seenPid(line: string): number | null {
+  if (line.indexOf('seen ') === -1) return null;
+  const m = SEEN.exec(line);
+  return m ? Number(m[1]) : null;
 }

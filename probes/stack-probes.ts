@@ -33,7 +33,7 @@ export function symbolEnv(ctx: ProbeContext): Record<string, string> {
 
 function stackPlan(ctx: ProbeContext, script: string, attachPoint: string): TracerPlan {
   // Stacks print once, at exit, and symbolizing can take a while: give it time before SIGTERM.
-  return bpftracePlan(ctx, script, attachPoint, { env: symbolEnv(ctx), stopGraceMs: 20_000 });
+  return bpftracePlan(ctx, script, attachPoint, { env: symbolEnv(ctx), stopGraceMs: 20_000, recordsImages: true });
 }
 
 export const cpuProfile: ProbeDefinition<z.infer<typeof stackParams>> = {

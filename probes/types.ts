@@ -38,6 +38,11 @@ export interface TracerPlan {
   deltaMaps?: Record<string, DeltaMap>;
   /** How long to wait after SIGINT for the final output (bpftrace symbolizing stacks) before SIGTERM. */
   stopGraceMs?: number;
+  /**
+   * The program prints "seen PID" at a process's first stack: the run then records that process's
+   * executable and maps while it lives, to name the user frames bpftrace leaves raw.
+   */
+  recordsImages?: boolean;
 }
 
 export interface ProbeContext {

@@ -23,6 +23,8 @@ import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
 import { Followers, ProbeTracer } from './probe-tracer.js';
 import { sleep } from '../util/sleep.js';
 import { checkAssertions, type BoundAssertion } from '../assert/check.js';
+import { ProcessImages } from '../host/process-images.js';
+import { seenPid } from '../../parsers/bpftrace-stacks.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -88,6 +90,8 @@ class Run {
   private deadline = 0;
   /** How long the run went on after the main tracer's target exited (the other tracers counting). */
   private afterMainSeconds = 0;
+  /** The executables and maps of the processes a stack probe saw, read while they ran. */
+  private readonly images = new ProcessImages();
 
   constructor(
     private readonly o: OneShotOptions,
@@ -109,7 +113,14 @@ class Run {
     const progress = new Progress(this.o.probe.name, this.o.durationSeconds, () => this.events());
     const { defaultTargets, pids } = this.o.selection;
     const startTimes = (ps: readonly number[]) => ps.map((pid) => ({ pid, startTime: this.ctx.targets.find((x) => x.pid === pid)?.startTime }));
+    const images = this.images;
     this.main = new ProbeTracer(plan, {
+      onData: plan.recordsImages
+        ? (l) => {
+            const pid = seenPid(l);
+            if (pid !== null) images.record(pid);
+          }
+        : undefined,
       // Whose exit ends the main tracer: the --pid targets, or with default targets the one
       // process a per-target tracer (perf stat -p) serves; otherwise its exit is a failure.
       targets: startTimes(defaultTargets ? (this.o.probe.follow ? (plan.pids ?? []) : []) : pids),
@@ -250,6 +261,7 @@ class Run {
 
   report(): ProbeReport {
     const input = this.input(discoverKeepingExited(this.ctx.host));
+    if (this.main.plan.recordsImages) input.symbolize = this.images.symbolizer();
     const { fields, targets } = this.summary.fields(input);
     const warnings: string[] = [];
     const lost = input.bpftrace?.lostEvents ?? 0;

@@ -58,6 +58,8 @@ export type Ending = { by: 'stop' } | { by: 'target-exited' } | { by: 'failed'; 
 export interface ProbeTracerOptions {
   /** Data lines go here instead of the plan's parser (the live engine parses them itself). */
   onLine?: (line: string, run: number) => void;
+  /** Every data line as it arrives, besides the plan's parser (one-shot stack runs read "seen PID" lines). */
+  onData?: (line: string, run: number) => void;
   /** The data stream as it arrived, for recordings (stdout chunks; stderr lines when strace). */
   onChunk?: (text: string, run: number) => void;
   /** stderr lines that are not the data stream, unfiltered. */
@@ -146,6 +148,7 @@ export class ProbeTracer {
       else if (l.trim() && !(plan.backend === 'strace' && STRACE_ATTACHED.test(l))) this.dataLines++;
       if (this.parser) this.parser.line(l);
       else o.onLine?.(l, run);
+      o.onData?.(l, run);
       if (this.announced && !this.attachedAt && !this.confirmTimer) this.confirm();
     };
     o.onRun?.(plan, run);

@@ -1,7 +1,17 @@
-import { foldStackMap, foldedText } from '../../parsers/bpftrace-stacks.js';
+import { foldStackMap, foldedText, splitStackKey, type StackKeyPart } from '../../parsers/bpftrace-stacks.js';
 import { fmtInt, renderTable } from '../output/table.js';
 import { mapScalar, mapValue, targetsSeen } from './common.js';
 import type { Summary, SummaryInput } from './types.js';
+
+/** How many user and kernel frames were named, weighted by their stack's value (samples or ns). */
+export interface FrameNames extends Record<string, unknown> {
+  frames: number;
+  unknown: number;
+  /** unknown / frames × 100 (0 with no frames). */
+  unknownPercent: number;
+  /** Why frames stayed "[unknown]" → their weighted count. */
+  why: Record<string, number>;
+}
 
 export interface StackFields extends Record<string, unknown> {
   /** cpu-profile: samples on target threads; off-cpu: blocking waits that ended while attached. */
@@ -12,13 +22,39 @@ export interface StackFields extends Record<string, unknown> {
   total: number;
   /** Folded stacks ("comm;user frames root→leaf;kernel frames root→leaf"), largest first. */
   stacks: Array<{ stack: string; value: number }>;
+  frameNames: FrameNames;
 }
 
-/** The stack map folded; pure. */
-export function foldedStacks(input: SummaryInput, map: string): { stacks: Array<{ stack: string; value: number }>; total: number } {
-  const f = foldStackMap(mapValue(input.bpftrace, map), ['kstack', 'ustack', 'text']);
+const WITH_PID: readonly StackKeyPart[] = ['kstack', 'ustack', 'pid', 'text'];
+const WITHOUT_PID: readonly StackKeyPart[] = ['kstack', 'ustack', 'text'];
+
+/**
+ * The key layout of a stack map: [kstack, ustack, pid, comm] as the probes print now, or
+ * [kstack, ustack, comm] in captures made before they keyed by pid.
+ */
+export function stackLayout(value: unknown): readonly StackKeyPart[] {
+  if (typeof value !== 'object' || value === null) return WITH_PID;
+  for (const key of Object.keys(value)) return /^\d+$/.test(splitStackKey(key, 4)[2] ?? '') ? WITH_PID : WITHOUT_PID;
+  return WITH_PID;
+}
+
+/** The stack map folded, its raw user addresses named by input.symbolize when given; pure. */
+export function foldedStacks(input: SummaryInput, map: string): { stacks: Array<{ stack: string; value: number }>; total: number; frameNames: FrameNames } {
+  const value = mapValue(input.bpftrace, map);
+  const f = foldStackMap(value, stackLayout(value), { symbolize: input.symbolize });
   const stacks = [...f.stacks].map(([stack, value]) => ({ stack, value })).sort((a, b) => b.value - a.value || (a.stack < b.stack ? -1 : 1));
-  return { stacks, total: f.total };
+  const unknownPercent = f.frames ? (f.unknown / f.frames) * 100 : 0;
+  return { stacks, total: f.total, frameNames: { frames: f.frames, unknown: f.unknown, unknownPercent, why: f.why } };
+}
+
+/** The run's note on frame names: how many stayed [unknown] and why (empty when every frame is named). */
+export function frameNote(n: FrameNames): string {
+  if (!n.unknown) return n.frames ? 'every frame named' : '';
+  const why = Object.entries(n.why)
+    .sort((a, b) => b[1] - a[1])
+    .map(([w, c]) => `${w} ${((c / n.frames) * 100).toFixed(1)}%`)
+    .join('; ');
+  return `${n.unknownPercent.toFixed(1)}% of frames [unknown] (weighted by value)${why ? `: ${why}` : ''}`;
 }
 
 /** The last few frames of a folded stack (where the time went), with its root (the comm). */
@@ -31,9 +67,9 @@ export function shortStack(folded: string, frames = 4): string {
 function stackSummary(map: string, counter: string, unit: 'samples' | 'ns', title: (r: StackFields & { durationSeconds: number }) => string): Summary<StackFields> {
   return {
     fields(input) {
-      const { stacks, total } = foldedStacks(input, map);
+      const { stacks, total, frameNames } = foldedStacks(input, map);
       const samples = mapScalar(input.bpftrace, counter);
-      return { fields: { samples, unit, total, stacks }, targets: targetsSeen(input.host, [], input.targets, input.selection), events: samples };
+      return { fields: { samples, unit, total, stacks, frameNames }, targets: targetsSeen(input.host, [], input.targets, input.selection), events: samples };
     },
     events: (input) => mapScalar(input.bpftrace, counter),
     render(r) {
@@ -42,7 +78,8 @@ function stackSummary(map: string, counter: string, unit: 'samples' | 'ns', titl
         { title: '%', get: (s) => (r.total ? ((s.value / r.total) * 100).toFixed(1) : '-') },
         { title: 'STACK (root ; … ; leaf)', get: (s) => shortStack(s.stack), align: 'left' },
       ]);
-      return `${title(r)}\nbackend ${r.backend}, attached at ${r.attachPoint}; ${fmtInt(r.stacks.length)} distinct stacks (--output FILE.folded writes them all for flamegraph.pl)\n\n${top}`;
+      const note = r.frameNames ? frameNote(r.frameNames) : '';
+      return `${title(r)}\nbackend ${r.backend}, attached at ${r.attachPoint}; ${fmtInt(r.stacks.length)} distinct stacks (--output FILE.folded writes them all for flamegraph.pl)\n${note ? `frames: ${note}\n` : ''}\n${top}`;
     },
     outputFile: (r) => foldedText(new Map(r.stacks.map((s) => [s.stack, s.value]))),
   };

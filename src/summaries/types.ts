@@ -4,6 +4,7 @@ import type { PerfStatResult } from '../../parsers/perf-stat.js';
 import type { StraceResult } from '../../parsers/strace.js';
 import type { StraceSummaryResult } from '../../parsers/strace-summary.js';
 import type { ProbeReport } from '../../probes/types.js';
+import type { FrameSymbolizer } from '../../parsers/bpftrace-stacks.js';
 import type { TargetSelection } from '../targets/resolve.js';
 import type { HostTargets, Target } from '../targets/discover.js';
 
@@ -26,6 +27,8 @@ export interface SummaryInput {
   targets?: Target[];
   /** What was asked for: with only --container, every process seen belongs to those containers. */
   selection?: TargetSelection;
+  /** Names user addresses bpftrace left raw (from what the run recorded of each process). */
+  symbolize?: FrameSymbolizer;
 }
 
 export interface Summary<F extends Record<string, unknown> = Record<string, unknown>> {
