@@ -1,6 +1,7 @@
 /** `ctrscope serve [--listen HOST:PORT] [targets]`: the live view's sources, headless, as Prometheus metrics (src/serve/). */
 import type { Command } from 'commander';
 import { targetSelection } from './root-options.js';
+import { settleForLongRun } from '../util/long-run.js';
 import { DEFAULT_LISTEN, parseListen } from '../serve/listen.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -16,6 +17,7 @@ export function registerServe(program: Command): void {
     .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[] }) => {
       const listen = parseListen(o.listen);
       const selection = targetSelection(o);
+      settleForLongRun();
       const { runServe } = await import('../serve/run.js');
       process.exitCode = await runServe({ selection, listen });
     });
