@@ -3,21 +3,27 @@ import { resolve } from 'node:path';
 import { CtrscopeError } from '../errors.js';
 import { writeFileAtomic } from '../output/write-file.js';
 import { foldedText } from '../../parsers/bpftrace-stacks.js';
+import { renderFlameGraph } from '../flame/render.js';
 import type { LiveSnapshot } from '../live-model/types.js';
 
 export type Notice = { text: string; level: 'info' | 'error' };
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
 
-/** Writes the snapshot's folded stacks to ./ctrscope-stacks-<time>.folded (never over a file). */
+/**
+ * Writes the snapshot's folded stacks to ./ctrscope-stacks-<time>.folded and their flame graph
+ * (ctrscope's renderer, the containerd palette) beside it as .svg; never over a file.
+ */
 export function exportStacks(snap: LiveSnapshot | null, dir = process.cwd(), now = new Date()): Notice {
   const st = snap?.stacks;
   if (!st || st.folded.length === 0) return { text: 'nothing to export: no stacks yet (the stacks panel waits for probe cpu-profile)', level: 'error' };
-  const path = resolve(dir, `ctrscope-stacks-${stamp(now)}.folded`);
+  const base = resolve(dir, `ctrscope-stacks-${stamp(now)}`);
   try {
-    writeFileAtomic(path, foldedText(new Map(st.folded)), false);
+    writeFileAtomic(`${base}.folded`, foldedText(new Map(st.folded)), false);
+    const title = `ctrscope: hot stacks, ${now.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    writeFileAtomic(`${base}.svg`, renderFlameGraph(st.folded, { title, colors: 'containerd' }), false);
   } catch (e) {
     return { text: e instanceof CtrscopeError ? e.line() : `export failed: ${(e as Error).message}`, level: 'error' };
   }
-  return { text: `wrote ${path} (${st.folded.length} stacks, ${st.samples} samples; flamegraph.pl makes an SVG of it)`, level: 'info' };
+  return { text: `wrote ${base}.folded and .svg (${st.folded.length} stacks, ${st.samples} samples; open the .svg in a browser)`, level: 'info' };
 }

@@ -24,3 +24,34 @@ describe('live stacks source on a real live-stacks.bt capture', () => {
     expect(out.stacks!.folded.some(([s]) => s.startsWith('containerd;'))).toBe(true);
   });
 });
+
+describe("the live view's e key (exportStacks) on the same capture", () => {
+  it('writes the folded stacks and their flame graph, each frame of the SVG holding its samples, never over a file', async () => {
+    const { mkdtempSync, readFileSync, readdirSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { exportStacks } = await import('../../../src/session/live-effects.js');
+    const src = stacksSource.create({ arch: 'x64' });
+    src.runStarted?.(0, 0, {});
+    for (const [i, l] of lines.entries()) src.line(l, i, 0);
+    const out = src.output(lines.length, { containerd: [], shims: [], containers: [] });
+    const total = out.stacks!.folded.reduce((a, [, n]) => a + n, 0);
+    expect(total).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'ctrscope-export-'));
+    try {
+      const now = new Date('2026-12-01T10:00:00Z');
+      const notice = exportStacks({ stacks: out.stacks } as never, dir, now);
+      expect(notice.level, notice.text).toBe('info');
+      expect(readdirSync(dir).sort()).toEqual(['ctrscope-stacks-20261201-100000.folded', 'ctrscope-stacks-20261201-100000.svg']);
+      const folded = readFileSync(join(dir, 'ctrscope-stacks-20261201-100000.folded'), 'utf8').trim().split('\n');
+      expect(folded.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0)).toBe(total);
+      const svg = readFileSync(join(dir, 'ctrscope-stacks-20261201-100000.svg'), 'utf8');
+      expect(svg).toMatch(new RegExp(`<title>all \\(${total.toLocaleString('en-US')} samples, 100(\\.0+)?%\\)</title>`));
+      expect(svg).toMatch(/<title>containerd \(/);
+      // A second export in the same second does not replace the first.
+      expect(exportStacks({ stacks: out.stacks } as never, dir, now).level).toBe('error');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
