@@ -115,9 +115,6 @@ class Run {
     const startTimes = (ps: readonly number[]) => ps.map((pid) => ({ pid, startTime: this.ctx.targets.find((x) => x.pid === pid)?.startTime }));
     const images = this.images;
     this.main = new ProbeTracer(plan, {
-      // A stack probe's "seen PID" line must reach us while that process lives (a shim's short
-      // runs last tens of ms): read it on this thread, without the drain thread's 50 ms batching.
-      readOnMain: !!plan.recordsImages,
       onData: plan.recordsImages
         ? (l) => {
             const pid = seenPid(l);
