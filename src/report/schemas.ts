@@ -29,7 +29,9 @@ const syscallRow = { syscall: z.string(), calls: int, errors: int, seconds: num.
 const bucket = z.object({ low: num, high: num, count: int });
 const percentiles = z.object({ count: int, p50: nullableNum, p90: nullableNum, p99: nullableNum });
 const counters = z.record(z.string(), nullableNum);
-const stacks = { samples: int, unit: z.enum(['samples', 'ns']), total: num.nonnegative(), stacks: z.array(z.object({ stack: z.string(), value: num })) };
+// frameNames: how many frames (weighted by value) the symbolizer could not name, and why.
+const frameNames = z.strictObject({ frames: num.nonnegative(), unknown: num.nonnegative(), unknownPercent: num.min(0).max(100), why: z.record(z.string(), num.nonnegative()) });
+const stacks = { samples: int, unit: z.enum(['samples', 'ns']), total: num.nonnegative(), stacks: z.array(z.object({ stack: z.string(), value: num })), frameNames };
 const processCost = { cpuSeconds: num.nonnegative(), syscalls: int, vfsSeconds: num.nonnegative(), vfsCalls: int, processes: int };
 
 export const REPORT_SCHEMAS: Record<string, z.ZodType> = {
