@@ -49,31 +49,19 @@ const VFS_HELP = 'Latency of read-family (read, pread64, readv) and write-family
 
 type Labels = Record<string, string>;
 
-function counter(reg: client.Registry, name: string, help: string, labelNames: string[], values: () => Array<[Labels, number]>): void {
-  new client.Counter({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
-    collect() {
-      this.reset();
-      for (const [l, v] of values()) this.inc(l, v);
-    },
-  });
+/**
+ * A metric whose values are read at scrape time: set from `values()` at each collect (a counter's
+ * values are totals that only grow, kept by the aggregates, so it is reset and set the same way).
+ */
+function metric(kind: 'counter' | 'gauge', reg: client.Registry, name: string, help: string, labelNames: string[], values: () => Array<[Labels, number]>): void {
+  if (kind === 'counter') {
+    new client.Counter({ name, help, labelNames, registers: [reg], collect() { this.reset(); for (const [l, v] of values()) this.inc(l, v); } });
+  } else {
+    new client.Gauge({ name, help, labelNames, registers: [reg], collect() { this.reset(); for (const [l, v] of values()) this.set(l, v); } });
+  }
 }
-
-function gauge(reg: client.Registry, name: string, help: string, labelNames: string[], values: () => Array<[Labels, number]>): void {
-  new client.Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [reg],
-    collect() {
-      this.reset();
-      for (const [l, v] of values()) this.set(l, v);
-    },
-  });
-}
+const counter = (...a: [client.Registry, string, string, string[], () => Array<[Labels, number]>]) => metric('counter', ...a);
+const gauge = (...a: [client.Registry, string, string, string[], () => Array<[Labels, number]>]) => metric('gauge', ...a);
 
 /** The syscall counters by role and syscall: one of calls, errors, seconds. */
 const bySyscall = (s: ServeState, pick: (t: { calls: number; errors: number; ns: number }) => number) => (): Array<[Labels, number]> =>
