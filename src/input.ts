@@ -56,3 +56,16 @@ export function binaryInput(head: Uint8Array, name: string, kind: InputKind): Ct
   if (!probe.includes(0)) return null;
   return new CtrscopeError('input', `${name} holds binary data, not tracer text output`, `${kind.command} reads ${kind.reads}`);
 }
+
+/** The input's chunks, refused (binaryInput's error, thrown) when its first chunk is not text. */
+export async function* textChunks(input: AsyncIterable<Buffer>, name: string, kind: InputKind): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const chunk of input) {
+    if (first) {
+      first = false;
+      const bad = binaryInput(chunk, name, kind);
+      if (bad) throw bad;
+    }
+    yield chunk;
+  }
+}

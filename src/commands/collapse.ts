@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { PerfScriptCollapser, type PerfCollapseOptions } from '../../parsers/perf-script.js';
 import { CtrscopeError } from '../errors.js';
-import { binaryInput, openInput, readError, type InputKind } from '../input.js';
+import { textChunks, openInput, readError, type InputKind } from '../input.js';
 import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic, checkOutputPath } from '../output/write-file.js';
 import { chooseFormat } from '../export/formats.js';
@@ -56,14 +56,8 @@ export async function runCollapse(file: string, options: CollapseOptions): Promi
   const modules = chosen.format === 'pprof' ? new PerfModules({ kernel: !!(options.kernel || options.all), jit: !!(options.jit || options.all), addrs: !!options.addrs }) : null;
   const splitter = new LineSplitter();
   const onLine = (l: string) => modules!.line(l);
-  let first = true;
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      if (first) {
-        first = false;
-        const bad = binaryInput(chunk, file === '-' ? 'stdin' : file, KIND);
-        if (bad) throw bad;
-      }
+    for await (const chunk of textChunks(input as AsyncIterable<Buffer>, file === '-' ? 'stdin' : file, KIND)) {
       // latin1: one character per byte and back, so the output bytes are the Perl script's.
       const text = chunk.toString('latin1');
       collapser.push(text);

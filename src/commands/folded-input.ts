@@ -2,7 +2,7 @@
 import { FoldedParser, type FoldedRead } from '../../parsers/folded.js';
 import { LineSplitter } from '../../parsers/lines.js';
 import { CtrscopeError } from '../errors.js';
-import { binaryInput, openInput, readError, type InputKind } from '../input.js';
+import { textChunks, openInput, readError, type InputKind } from '../input.js';
 
 /** Every line of a folded file; `counts: 1` reads one profile's file (a trailing number is the count). */
 export async function readFolded(file: string, kind: InputKind, counts: 1 | 2 = 2): Promise<FoldedRead> {
@@ -13,14 +13,8 @@ export async function readFolded(file: string, kind: InputKind, counts: 1 | 2 = 
   // The whole input is kept anyway (a graph needs every line): one decode of it all is 5-10x
   // cheaper than a streaming decode chunk by chunk.
   const chunks: Buffer[] = [];
-  let first = true;
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      if (first) {
-        first = false;
-        const bad = binaryInput(chunk, file === '-' ? 'stdin' : file, kind);
-        if (bad) throw bad;
-      }
+    for await (const chunk of textChunks(input as AsyncIterable<Buffer>, file === '-' ? 'stdin' : file, kind)) {
       chunks.push(chunk);
     }
   } catch (err) {

@@ -13,7 +13,7 @@ import { detectFormat, DETECT_LINES, FORMATS, isTelling, type Format } from '../
 import { LineSplitter, type LineParser } from '../../parsers/lines.js';
 import { CtrscopeError } from '../errors.js';
 import { rendererFor } from '../report/index.js';
-import { binaryInput, openInput, readError, type InputKind } from '../input.js';
+import { textChunks, openInput, readError, type InputKind } from '../input.js';
 import { writeStdout } from '../output/stdout.js';
 import type { ReportRenderer } from '../report/types.js';
 import { chooseFormat, EXPORT_FORMAT_NAMES, type ChosenFormat, type ExportFormat } from '../export/formats.js';
@@ -102,11 +102,7 @@ export async function runReport(file: string, options: ReportOptions): Promise<n
     return f;
   };
   try {
-    for await (const chunk of input as AsyncIterable<Buffer>) {
-      if (bytes === 0) {
-        const bad = binaryInput(chunk, name, KIND);
-        if (bad) throw bad;
-      }
+    for await (const chunk of textChunks(input as AsyncIterable<Buffer>, name, KIND)) {
       bytes += chunk.length;
       if (feed) {
         feed.push(chunk);
