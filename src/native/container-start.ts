@@ -12,7 +12,7 @@ import { CtrscopeError, usageError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { ctrEvents, ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from '../runner/ctr.js';
 import { ProbeTracer } from '../session/probe-tracer.js';
-import { btPath } from '../../probes/scripts.js';
+import { btPath } from '../host/probe-programs.js';
 import type { ProbeReport, TracerPlan } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor, say } from './common.js';
 import { renderStarts } from './container-start-render.js';

@@ -16,6 +16,8 @@ import { syscallNamer } from '../host/syscalls.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { LiveEngine } from '../session/live.js';
 import { LiveFeed } from '../session/live-feed.js';
+import { probeContext } from '../session/probe-context.js';
+import type { ProbeContext } from '../../probes/types.js';
 import { kernelSource } from '../session/live-sources/kernel.js';
 import { targetChangeInLine } from '../session/live-sources/kernel-print.js';
 import { schedSource } from '../session/live-sources/sched.js';
@@ -118,14 +120,16 @@ export async function runServe(o: ServeOptions): Promise<number> {
   };
   const onSignal = () => void shutdown();
   for (const s of SIGNALS) process.on(s, onSignal);
+  let ctx: ProbeContext;
   try {
     clearTheWay(targets.map((t) => t.pid), say);
     await ensureTracefs(say);
+    ctx = await probeContext(host, o.selection, targets);
   } catch (e) {
     await shutdown();
     throw e;
   }
-  feed.start(defs, { host, selection: o.selection, targets });
+  feed.start(defs, ctx);
   const k = engine.status('kernel');
   say(`serving http://${showAddress({ host: o.listen.host, port })}/metrics and /healthz (kernel: ${k?.backend ?? '?'} at ${k?.attachPoint ?? '?'}; SIGTERM stops)`);
 

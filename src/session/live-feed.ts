@@ -152,12 +152,6 @@ class SourceRunner {
   }
 }
 
-export interface FeedContext {
-  host: HostTargets;
-  selection: ProbeContext['selection'];
-  targets: Target[];
-}
-
 export class LiveFeed {
   private readonly runners: SourceRunner[] = [];
   private host: HostTargets | null = null;
@@ -174,7 +168,7 @@ export class LiveFeed {
    * Plans every source, hands the plans to `planned` (the recording's header must come first),
    * then starts them.
    */
-  start(defs: LiveSourceDef[], ctx: FeedContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
+  start(defs: LiveSourceDef[], ctx: ProbeContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
     const sources = defs.map((def) => {
       const probe = def.poll ? undefined : (PROBES[def.probe] ?? LIVE_PROBES[def.probe]);
       const params = probe?.params.safeParse(def.params ?? {});

@@ -14,6 +14,7 @@ import { canUseTerminal, plainFrontend, terminalFrontend, type Frontend } from '
 import type { Effect, UiAction } from '../ui/state.js';
 import { LiveEngine } from './live.js';
 import { exportStacks } from './live-effects.js';
+import { probeContext } from './probe-context.js';
 import { LiveFeed } from './live-feed.js';
 import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
 import { CommCache } from '../targets/discover.js';
@@ -49,7 +50,8 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const sink: RecordSink = o.record ? new Recorder(o.record) : nullSink;
   // CTRSCOPE_STATS_FILE: the 'self' entries alone (own cost, frame times), for npm run bench:live.
   const stats = process.env.CTRSCOPE_STATS_FILE ? statsFile(process.env.CTRSCOPE_STATS_FILE) : null;
-  const version = await containerdVersion(host.containerd[0]?.pid);
+  // The kernel's features come from asking bpftrace and perf, as one-shot runs do (the kfunc rung).
+  const [version, ctx] = await Promise.all([containerdVersion(host.containerd[0]?.pid), probeContext(host, o.selection, targets)]);
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
@@ -68,7 +70,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
     const c = targetChangeInLine(line);
     if (c?.kind === 'exec') comms.forget(c.pid);
   });
-  feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
+  feed.start(LIVE_SOURCES, ctx, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
   });
