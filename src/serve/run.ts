@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TargetSelection } from '../targets/resolve.js';
 import { resolveTargets } from '../targets/resolve.js';
-import { CommCache, discover, type HostTargets } from '../targets/discover.js';
+import { discover, type HostTargets } from '../targets/discover.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { syscallNamer } from '../host/syscalls.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
@@ -19,7 +19,8 @@ import { LiveFeed } from '../session/live-feed.js';
 import { probeContext } from '../session/probe-context.js';
 import type { ProbeContext } from '../../probes/types.js';
 import { kernelSource } from '../session/live-sources/kernel.js';
-import { targetChangeInLine } from '../session/live-sources/kernel-print.js';
+import { TargetRescan } from '../session/target-rescan.js';
+import { sessionShell } from '../session/session-shell.js';
 import { schedSource } from '../session/live-sources/sched.js';
 import type { LiveSourceDef } from '../session/live-sources/types.js';
 import { nullSink } from '../session/record-format.js';
@@ -35,9 +36,6 @@ export interface ServeOptions {
   listen: ListenAddress;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/** A full look at /proc this often; between, only when the kernel program says a target came or went. */
-const RESCAN_MS = 10_000;
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
 
@@ -63,13 +61,8 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const now = () => Date.now() - t0;
   const engine = new LiveEngine(defs, { arch: process.arch }, 'live', now);
   engine.setHost(host);
-  const comms = new CommCache();
-  let targetsChanged = false;
-  const feed = new LiveFeed(engine, nullSink, now, (line) => {
-    targetsChanged = true;
-    const c = targetChangeInLine(line);
-    if (c?.kind === 'exec') comms.forget(c.pid);
-  });
+  const rescan = new TargetRescan(now);
+  const feed = new LiveFeed(engine, nullSink, now, (line) => rescan.hint(line));
   const cost = new SelfCost(() => feed.pids());
   const state: ServeState = {
     kernel,
@@ -103,23 +96,10 @@ export async function runServe(o: ServeOptions): Promise<number> {
   // The port first: when it cannot be had, no tracer has started.
   const { server, port } = await listen(o.listen, handle);
   let timer: NodeJS.Timeout | undefined;
-  let stopping: Promise<number> | null = null;
-  let finish!: (code: number) => void;
-  const done = new Promise<number>((r) => (finish = r));
-  const shutdown = (): Promise<number> => {
-    stopping ??= (async () => {
-      clearInterval(timer);
-      await Promise.allSettled([feed.stop(), closeServer(server)]);
-      for (const s of SIGNALS) process.off(s, onSignal);
-      // The runner's stop ladder may leave deadline timers pending: they must not hold the exit.
-      setTimeout(() => process.exit(), 300).unref();
-      return 0;
-    })();
-    void stopping.then(finish);
-    return stopping;
-  };
-  const onSignal = () => void shutdown();
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const { shutdown, done } = sessionShell(async () => {
+    clearInterval(timer);
+    await Promise.allSettled([feed.stop(), closeServer(server)]);
+  }, { exitAfter: true });
   let ctx: ProbeContext;
   try {
     clearTheWay(targets.map((t) => t.pid), say);
@@ -133,23 +113,16 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const k = engine.status('kernel');
   say(`serving http://${showAddress({ host: o.listen.host, port })}/metrics and /healthz (kernel: ${k?.backend ?? '?'} at ${k?.attachPoint ?? '?'}; SIGTERM stops)`);
 
-  let scannedAt = now();
-  let fullAt = scannedAt;
   let toldFailed = false;
   timer = setInterval(() => {
-    const t = now();
     const ks = engine.status('kernel');
     if (ks?.state === 'failed' && !toldFailed) {
       toldFailed = true;
       say(`the kernel tracer failed: ${ks.message ?? 'no reason given'} (/healthz answers 503; the /proc counters go on)`);
     }
-    // Without the kernel program's hints, /proc is looked at on every tick.
-    if (!targetsChanged && ks?.state === 'running' && t - scannedAt < RESCAN_MS) return;
-    const full = t - fullAt >= RESCAN_MS;
-    if (full) fullAt = t;
-    targetsChanged = false;
-    scannedAt = t;
-    host = discover(full ? undefined : comms);
+    const h = rescan.due(ks?.state === 'running');
+    if (!h) return;
+    host = h;
     engine.setHost(host);
     feed.onHost(host);
   }, 1000);

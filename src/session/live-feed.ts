@@ -16,7 +16,7 @@ import type { LiveEngine } from './live.js';
 import type { LiveSourceDef } from './live-sources/types.js';
 import { ProbeTracer } from './probe-tracer.js';
 import type { RecordedSource, RecordEntry, RecordSink } from './record-format.js';
-import { applyEntry } from './replay.js';
+import { emitEntry } from './replay.js';
 
 /** One source's tracers or polls. */
 class SourceRunner {
@@ -40,8 +40,7 @@ class SourceRunner {
 
   /** One event: to the engine, and to the recording. */
   private emit(e: RecordEntry): void {
-    applyEntry(this.engine, e);
-    this.sink.write(e);
+    emitEntry(this.engine, this.sink, e);
   }
 
   private status(patch: Omit<Extract<RecordEntry, { type: 'status' }>, 't' | 'type' | 'source'>): void {
