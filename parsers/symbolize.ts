@@ -50,10 +50,25 @@ export const WHY = {
    * pointers (libc) read garbage from here on, so the frames past it are dropped.
    */
   unmapped: 'stack walk left the mappings (code without frame pointers); frames past it dropped',
+  /**
+   * Outside the fixed-address executable of a process whose maps were never read (it was gone
+   * first): a shared library's or the loader's frame, whose load address only the maps had (or
+   * garbage past such code, walked without frame pointers), so the frames past it are dropped.
+   */
+  goneLibrary: 'library frame of a process gone before its maps were read; frames past it dropped',
 } as const;
 export type UnknownWhy = (typeof WHY)[keyof typeof WHY];
 
 export type Resolved = { frame: string } | { why: UnknownWhy };
+
+/** Reasons after which the rest of a user stack is not worth reading (the walk went astray). */
+export const ENDS_STACK: ReadonlySet<string> = new Set([WHY.unmapped, WHY.goneLibrary]);
+
+const PT_LOAD = 1;
+/** True when addr lies in one of b's loadable segments (an ET_EXEC's link-time addresses). */
+function inSegments(b: BinarySymbols, addr: number): boolean {
+  return b.segments.some((s) => s.type === PT_LOAD && addr >= s.vaddr && addr < s.vaddr + s.memsz);
+}
 
 /** The name of addr (a link-time address of binary b): .symtab, then .dynsym, then .gopclntab. */
 export function symbolIn(b: BinarySymbols, addr: number): string | null {
@@ -111,22 +126,28 @@ export class StackSymbolizer {
   }
 
   private compute(pid: number | null, comm: string, addr: number): Resolved {
-    const img = pid === null ? undefined : this.images.get(pid);
+    let img = pid === null ? undefined : this.images.get(pid);
+    // The stack was taken under another comm than the one recorded for the pid: the process ran
+    // another program then (a fork of containerd before it executed the shim), so the program
+    // that comm's processes ran says more than this pid's later maps.
+    const other = img && img.comm !== null && img.comm !== comm ? this.byComm.get(comm) : undefined;
+    if (other) img = { ...other, pid: pid ?? other.pid, maps: null };
     let miss: Resolved = { why: WHY.gone };
     if (img?.maps) {
       miss = this.viaMaps(img, addr);
       if ('frame' in miss || miss.why !== WHY.unmapped) return miss;
     }
     // Not in the maps read (or none read): a fixed-address executable names the address all the
-    // same, from the process's own exe, or, when the stack was taken under another comm (the
-    // process executed another program before its maps were read: a shim's child becoming runc),
-    // from the one executable every recorded process of that comm ran.
-    const exe = img?.exe && (img.comm === null || img.comm === comm) ? img : this.byComm.get(comm);
+    // same, from the process's own exe (told by the kernel at exec, or read while it ran), or,
+    // when nothing was recorded of the pid, from the one executable the processes of that comm ran.
+    const exe = img?.exe ? img : this.byComm.get(comm);
     if (exe?.exe) {
       const b = this.load(exe.exe, exe.buildId);
       if (b && b.type === ET_EXEC) {
         const name = symbolIn(b, addr);
         if (name) return { frame: name };
+        // Without maps, an address outside the executable is a library's (or garbage past one).
+        if (!img?.maps && !inSegments(b, addr)) return { why: WHY.goneLibrary };
       }
     }
     return miss;
