@@ -93,10 +93,14 @@ export class StackSymbolizer {
   /** comm → the executable most of its recorded processes ran (more than half of them), if any. */
   private readonly byComm = new Map<string, ProcessImage>();
 
+  /** Build id → a path it was seen at that is a file (for images run from a memfd or a deleted file). */
+  private readonly pathById = new Map<string, string>();
+
   constructor(
     private readonly images: ReadonlyMap<number, ProcessImage>,
     private readonly load: BinaryLoader,
   ) {
+    for (const img of images.values()) if (img.buildId && img.exe && !img.exe.startsWith('/memfd:')) this.pathById.set(img.buildId, img.exe);
     // A process read just as it executed another program can show the old comm with the new exe
     // (a shim's child becoming runc): the majority decides, not unanimity.
     const votes = new Map<string, Map<string, { img: ProcessImage; n: number }>>();
@@ -142,7 +146,7 @@ export class StackSymbolizer {
     // when nothing was recorded of the pid, from the one executable the processes of that comm ran.
     const exe = img?.exe ? img : this.byComm.get(comm);
     if (exe?.exe) {
-      const b = this.load(exe.exe, exe.buildId);
+      const b = this.binary(exe.exe, exe.buildId);
       if (b && b.type === ET_EXEC) {
         const name = symbolIn(b, addr);
         if (name) return { frame: name };
@@ -153,12 +157,23 @@ export class StackSymbolizer {
     return miss;
   }
 
+  /**
+   * The binary at path, or when it cannot be read there (runc init runs from a sealed memfd copy
+   * of runc: "/memfd:runc_cloned:/proc/self/exe (deleted)"), the same build id at a path another
+   * process ran it from.
+   */
+  private binary(path: string, buildId: string | null): BinarySymbols | null {
+    const b = this.load(path, buildId);
+    const other = b || !buildId ? undefined : this.pathById.get(buildId);
+    return b ?? (other && other !== path ? this.load(other, buildId) : null);
+  }
+
   private viaMaps(img: ProcessImage, addr: number): Resolved {
     const m = mappingAt(img.maps!, addr);
     if (!m) return { why: WHY.unmapped };
     if (!isFile(m.path)) return m.path.startsWith('[') && m.path !== '[heap]' && m.path !== '[stack]' ? { frame: m.path } : { why: WHY.jit };
     const path = strip(m.path);
-    const b = this.load(path, path === img.exe ? img.buildId : null);
+    const b = this.binary(path, path === img.exe ? img.buildId : null);
     if (!b) return { why: WHY.unreadable };
     let at: number | null = addr;
     if (b.type !== ET_EXEC) at = fileOffsetToAddr(b.segments, addr - m.start + m.offset);

@@ -67,7 +67,7 @@ export class ProcessImages {
       // A comm that changed while reading means the process executed another program meanwhile.
       comm: before !== null && before === comm(pid) ? before : null,
       exe: exe === null ? null : exe.replace(/ \(deleted\)$/, ''),
-      buildId: exe === null ? null : fileBuildId(`${PROC}/${pid}/exe`),
+      buildId: exe === null ? null : buildIdOf(`${PROC}/${pid}/exe`),
       maps: mapsText === null ? null : executable(parseMaps(mapsText).mappings),
     });
     return true;
@@ -119,10 +119,10 @@ function commOf(path: string): string {
 }
 
 /**
- * Build ids by path, file identity (device, inode, size, mtime) checked on each use: execs of the
- * same binary (every shim start) read its notes once.
+ * Build ids by file identity (device, inode, size, mtime; stat follows /proc/PID/exe to the file):
+ * the processes of one binary (every shim) read its notes once, a replaced file is read again.
  */
-const ids = new Map<string, { stamp: string; id: string | null }>();
+const ids = new Map<string, string | null>();
 function buildIdOf(path: string): string | null {
   let stamp: string;
   try {
@@ -131,9 +131,9 @@ function buildIdOf(path: string): string | null {
   } catch {
     return null;
   }
-  const known = ids.get(path);
-  if (known?.stamp === stamp) return known.id;
+  if (ids.has(stamp)) return ids.get(stamp)!;
   const id = fileBuildId(path);
-  ids.set(path, { stamp, id });
+  if (ids.size > 1000) ids.clear();
+  ids.set(stamp, id);
   return id;
 }
