@@ -24,6 +24,7 @@ import { nullSink, RECORDING_FORMAT, type RecordEntry, type RecordSink } from '.
 import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
+import { ProcessImages } from '../host/process-images.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -52,7 +53,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
-  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
+  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch, stackImages: () => new ProcessImages() }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });

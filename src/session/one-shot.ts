@@ -24,7 +24,6 @@ import { Followers, ProbeTracer } from './probe-tracer.js';
 import { sleep } from '../util/sleep.js';
 import { checkAssertions, type BoundAssertion } from '../assert/check.js';
 import { ProcessImages } from '../host/process-images.js';
-import { seenPid } from '../../parsers/bpftrace-stacks.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -115,12 +114,7 @@ class Run {
     const startTimes = (ps: readonly number[]) => ps.map((pid) => ({ pid, startTime: this.ctx.targets.find((x) => x.pid === pid)?.startTime }));
     const images = this.images;
     this.main = new ProbeTracer(plan, {
-      onData: plan.recordsImages
-        ? (l) => {
-            const pid = seenPid(l);
-            if (pid !== null) images.record(pid);
-          }
-        : undefined,
+      onData: plan.recordsImages ? (l) => images.line(l) : undefined,
       // Whose exit ends the main tracer: the --pid targets, or with default targets the one
       // process a per-target tracer (perf stat -p) serves; otherwise its exit is a failure.
       targets: startTimes(defaultTargets ? (this.o.probe.follow ? (plan.pids ?? []) : []) : pids),

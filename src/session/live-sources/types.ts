@@ -4,6 +4,7 @@
  * listed in ./index.ts.
  */
 import type { HostTargets } from '../../targets/discover.js';
+import type { FrameSymbolizer } from '../../../parsers/bpftrace-stacks.js';
 import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
@@ -52,10 +53,25 @@ export interface LiveSource {
   output(t: number, host: HostTargets): SourceOutput;
 }
 
+/**
+ * What naming a stack's raw user frames needs, read while the processes run (src/host/
+ * process-images.ts; live sessions only: a replay's processes are long gone).
+ */
+export interface StackImages {
+  /** One stdout line of the stacks probe: "seen PID" and "exec PID FILE" read that process now. */
+  line(text: string): void;
+  /** Names the raw addresses of the stacks printed now, from what was read. */
+  symbolizer(): FrameSymbolizer;
+  /** A stacks print was folded: processes not announced for a few prints are forgotten. */
+  printed(): void;
+}
+
 /** What a source may need to know about the host the data comes from (for replays: the recorded one). */
 export interface SourceContext {
   /** Node's process.arch of the traced host: syscall numbers differ between architectures. */
   arch: string;
+  /** Live sessions: reads the stacks' processes while they run, so their frames can be named. */
+  stackImages?: () => StackImages;
 }
 
 export interface LiveSourceDef {
