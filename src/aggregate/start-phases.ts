@@ -20,6 +20,9 @@ import type { ExecRecord } from '../../parsers/exec-trace.js';
 export const PHASES = ['container create', 'task create', 'shim start', 'runc init', 'task start', 'first exec'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
+/** The events a start is split by (the other topics of `ctr events` are not kept). */
+export const START_TOPICS: ReadonlySet<string> = new Set(['/snapshot/prepare', '/containers/create', '/tasks/create', '/tasks/start']);
+
 /** What runs in each phase. */
 export const PHASE_SPANS: Record<PhaseName, string> = {
   'container create': 'client + snapshot + container record',
