@@ -23,6 +23,8 @@ import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js'
 import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
+import { startsSourceWith } from './live-sources/starts.js';
+import { describeOtlp, StartTraceExporter, type OtlpConfig } from '../otel/exporter.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -30,6 +32,8 @@ export interface LiveOptions {
   record?: string;
   /** Snapshot interval, ms. */
   intervalMs?: number;
+  /** --otlp-endpoint (or OTEL_*): each container start seen is sent as a trace. */
+  otlp?: OtlpConfig | null;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -53,7 +57,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
-  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
+  // Container starts go to the OTLP collector as they complete (queued: never waits for it).
+  const traces = o.otlp ? new StartTraceExporter(o.otlp) : null;
+  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
+  const engine = new LiveEngine(sources, { arch: process.arch }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });
@@ -68,11 +75,12 @@ export async function runLive(o: LiveOptions): Promise<number> {
     const c = targetChangeInLine(line);
     if (c?.kind === 'exec') comms.forget(c.pid);
   });
-  feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
+  feed.start(sources, { host, selection: o.selection, targets }, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
   });
 
+  if (o.otlp) say(`sending each container start as a trace to ${o.otlp.url} (from ${o.otlp.from})`);
   const load = o.demo ? new DemoLoad() : null;
   let stopping: Promise<number> | null = null;
   let finish!: (code: number) => void;
@@ -85,9 +93,11 @@ export async function runLive(o: LiveOptions): Promise<number> {
       clearInterval(timer);
       ui?.dispatch({ type: 'key', key: 'q' });
       await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
+      const otlpStats = await traces?.shutdown();
       sink.close();
       stats?.close();
       ui?.close();
+      if (otlpStats) say(describeOtlp(otlpStats));
       // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
       // otherwise re-raise it and end the process before the containers are removed).
       for (const s of SIGNALS) process.off(s, onSignal);
@@ -147,6 +157,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
         sink.write({ t, type: 'host', host: h });
         feed.onHost(h);
       }
+    }
+    if (traces) {
+      const { traces: n, spansSent, spansDropped } = traces.stats();
+      engine.setSession({ otlp: { traces: n, spansSent, spansDropped } });
     }
     const self = cpu.sample(feed.pids());
     engine.setSelf(self);

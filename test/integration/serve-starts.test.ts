@@ -54,8 +54,8 @@ describe.skipIf(skip)('serve: container starts as histograms and OTLP traces', (
     receiver = new OtlpReceiver();
     const url = await receiver.start();
     serve = await startServe(['--otlp-endpoint', url]);
-    expect(serve.stderr()).toContain(`sending each container start as a trace to ${url}/v1/traces`);
     await ready(serve.port);
+    expect(serve.stderr()).toContain(`sending each container start as a trace to ${url}/v1/traces`);
     const prefix = await runLoad(3);
     const roots = () => receiver!.spans().filter((x) => !x.parentSpanId);
     const ours = () => roots().filter((x) => String(attrs(x.attributes)['container.id']).startsWith(prefix));
