@@ -15,13 +15,11 @@
  * so the phases of a start always add up to its total (first exec - begin).
  */
 import type { ContainerdEvent } from '../../parsers/containerd-events.js';
+export { START_TOPICS } from '../../parsers/containerd-events.js';
 import type { ExecRecord } from '../../parsers/exec-trace.js';
 
 export const PHASES = ['container create', 'task create', 'shim start', 'runc init', 'task start', 'first exec'] as const;
 export type PhaseName = (typeof PHASES)[number];
-
-/** The events a start is split by (the other topics of `ctr events` are not kept). */
-export const START_TOPICS: ReadonlySet<string> = new Set(['/snapshot/prepare', '/containers/create', '/tasks/create', '/tasks/start']);
 
 /** What runs in each phase. */
 export const PHASE_SPANS: Record<PhaseName, string> = {

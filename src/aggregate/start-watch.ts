@@ -45,6 +45,18 @@ const idOf = (e: ContainerdEvent): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
+/** Index of the first exec at or after ns in a list sorted by ns. */
+function firstAtOrAfter(execs: ExecRecord[], ns: number): number {
+  let lo = 0;
+  let hi = execs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (execs[mid]!.ns < ns) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 interface Pending {
   id: string;
   pid: number;
@@ -110,8 +122,9 @@ export class StartWatcher {
     if (w === null || !evs) return [];
     const created = evs.find((e) => e.topic === '/containers/create');
     const createdNs = created ? Number(created.timeNs - w) : Number(p.timeNs - w);
-    // Execs of this start come after its container was created (with a little slack for the clocks).
-    const execs = this.execs.filter((x) => x.ns >= createdNs - 1e6);
+    // Execs of this start come after its container was created (with a little slack for the clocks);
+    // they arrive in kernel time order, so the first one is found by bisection.
+    const execs = this.execs.slice(firstAtOrAfter(this.execs, createdNs - 1e6));
     if (!execs.some((x) => x.pid === p.pid)) return [];
     const { starts } = startPhases(toMonotonic(evs, w), execs, [{ id: p.id }]);
     this.pending.delete(p.pid);

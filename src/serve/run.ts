@@ -31,7 +31,7 @@ import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
 import { StartFeed } from './start-metrics.js';
 import { startsSourceWith } from '../session/live-sources/starts.js';
-import { describeOtlp, StartTraceExporter, type OtlpConfig } from '../otel/exporter.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface ServeOptions {
   selection: TargetSelection;
@@ -66,7 +66,9 @@ export async function runServe(o: ServeOptions): Promise<number> {
   ];
   // Container starts: `ctr events` with the kernel program's exec lines, into the histograms and the traces.
   const startFeed = new StartFeed();
-  const traces = o.otlp ? new StartTraceExporter(o.otlp) : null;
+  // OpenTelemetry's modules are loaded only when traces are sent (half a second of CPU to load).
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
   defs.push(startsSourceWith((s, wallMinusMonoNs) => {
     startFeed.publish(s);
     traces?.exportStarts([s], wallMinusMonoNs);
@@ -124,7 +126,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     stopping ??= (async () => {
       clearInterval(timer);
       await Promise.allSettled([feed.stop(), closeServer(server)]);
-      if (traces) say(describeOtlp(await traces.shutdown()));
+      if (traces && otel) say(otel.describeOtlp(await traces.shutdown()));
       for (const s of SIGNALS) process.off(s, onSignal);
       // The runner's stop ladder may leave deadline timers pending: they must not hold the exit.
       setTimeout(() => process.exit(), 300).unref();

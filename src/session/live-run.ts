@@ -24,7 +24,7 @@ import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
 import { startsSourceWith } from './live-sources/starts.js';
-import { describeOtlp, StartTraceExporter, type OtlpConfig } from '../otel/exporter.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -58,7 +58,9 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const t0 = Date.now();
   const now = () => Date.now() - t0;
   // Container starts go to the OTLP collector as they complete (queued: never waits for it).
-  const traces = o.otlp ? new StartTraceExporter(o.otlp) : null;
+  // OpenTelemetry's modules are loaded only when traces are sent.
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
   const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
   const engine = new LiveEngine(sources, { arch: process.arch }, 'live', now);
   engine.setHost(host);
@@ -97,7 +99,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
       sink.close();
       stats?.close();
       ui?.close();
-      if (otlpStats) say(describeOtlp(otlpStats));
+      if (otlpStats && otel) say(otel.describeOtlp(otlpStats));
       // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
       // otherwise re-raise it and end the process before the containers are removed).
       for (const s of SIGNALS) process.off(s, onSignal);
