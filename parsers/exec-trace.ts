@@ -12,8 +12,10 @@
  *    microseconds), so containerd's wall-clock event times can be put on the exec timeline.
  * E: nsecs, pid, parent's pid, the file exec'd (may hold spaces: the rest of the line).
  *
- * probes/live-kernel.bt prints the same two lines in JSON mode, as printf records
- * ({"type": "printf", "data": "E 529858106261 5164 5143 /bin/echo\n"}): execPrintf reads those.
+ * probes/live-kernel.bt prints the clock line in JSON mode as a printf record (execPrintf reads it,
+ * and E lines printed the same way), and the execs as a map printed every 2 s with its other maps,
+ * keyed nsecs, pid, ppid, file (execMap reads it):
+ *   {"type": "map", "data": {"@ex_1": {"529858106261,5164,5143,/bin/echo": 1, ...}}}
  */
 import { parseBpftraceLine } from './bpftrace-json.js';
 import type { LineParser } from './lines.js';
@@ -64,6 +66,28 @@ export function execPrintf(line: string): ExecLine | { kind: 'bad' } | null {
   const r = recs?.[0];
   const got = r?.type === 'printf' ? parseExecLine(r.text.trimEnd()) : null;
   return got ?? { kind: 'bad' };
+}
+
+const EX_MAP = /^\{"type": ?"map", ?"data": ?\{"@ex_[01]"/;
+
+/**
+ * The execs of one live-kernel.bt @ex map line, in kernel time order (a map prints in no order);
+ * null for any other line, `bad` for an @ex line or key that could not be read.
+ */
+export function execMap(line: string): { kind: 'execs'; execs: ExecRecord[]; bad: number } | null {
+  if (!EX_MAP.test(line)) return null;
+  const r = parseBpftraceLine(line)?.[0];
+  if (r?.type !== 'map' || typeof r.value !== 'object' || r.value === null) return { kind: 'execs', execs: [], bad: 1 };
+  const execs: ExecRecord[] = [];
+  let bad = 0;
+  for (const key of Object.keys(r.value)) {
+    // "nsecs,pid,ppid,file": the file may hold commas, the numbers cannot.
+    const m = /^(\d+),(\d+),(\d+),(.*)$/s.exec(key);
+    if (m) execs.push({ ns: Number(m[1]), pid: Number(m[2]), ppid: Number(m[3]), file: m[4]! });
+    else bad++;
+  }
+  execs.sort((a, b) => a.ns - b.ns);
+  return { kind: 'execs', execs, bad };
 }
 
 export class ExecTraceParser implements LineParser<ExecTrace> {

@@ -2,12 +2,12 @@
  * Live source for container starts (see ./types.ts): its own tracer is the one `ctr events`
  * subscriber (probe containerd-events in probes/live.ts); the execs come from the kernel
  * source's program (live-kernel.bt's C and E printf lines, read through `reads`), so watching
- * starts adds no bpftrace. Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the
+ * starts adds no bpftrace (the execs come with its 2-s prints, so a start is seen up to 2 s late). Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the
  * middle, the containerd panel's starts line out; each completed start also goes to `onStart`
  * (serve's histograms, the OTLP exporter), once.
  */
 import { parseEventLine } from '../../../parsers/containerd-events.js';
-import { execPrintf } from '../../../parsers/exec-trace.js';
+import { execMap, execPrintf } from '../../../parsers/exec-trace.js';
 import { StartWatcher, type StartsView } from '../../aggregate/start-watch.js';
 import type { StartPhases } from '../../aggregate/start-phases.js';
 import type { LiveSource, LiveSourceDef, SourceOutput } from './types.js';
@@ -38,6 +38,12 @@ export function createStartsSource(onStart: StartListener = () => undefined): St
       else done(watcher.event(e), t);
     },
     peerLine(_from, text, t) {
+      const m = execMap(text);
+      if (m) {
+        unrecognized += m.bad;
+        for (const x of m.execs) done(watcher.exec(x), t);
+        return;
+      }
       const x = execPrintf(text);
       if (x === null) return;
       if (x.kind === 'bad') unrecognized++;

@@ -1,6 +1,6 @@
 /**
- * Container starts watched live, on a real capture: probes/live-kernel.bt's JSON output (its C and
- * E printf lines among the maps) and `ctr events`, recorded together during three starts
+ * Container starts watched live, on a real capture: probes/live-kernel.bt's JSON output (its C
+ * printf line and its @ex exec maps among the other maps) and `ctr events`, recorded together during three starts
  * (fixtures/containerd/live-kernel-starts.jsonl, live-events.txt; the command is in the README).
  * The watcher must give the phases startPhases gives the same execs and events read whole (the
  * one-shot probe's path), whichever stream arrives first and however the chunks are cut.
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ContainerdEventsParser } from '../../../parsers/containerd-events.js';
-import { execPrintf, type ExecRecord } from '../../../parsers/exec-trace.js';
+import { execMap, execPrintf, type ExecRecord } from '../../../parsers/exec-trace.js';
 import { PHASES, START_TOPICS, startPhases, toMonotonic, type StartPhases } from '../../../src/aggregate/start-phases.js';
 import { StartWatcher } from '../../../src/aggregate/start-watch.js';
 import { LiveEngine } from '../../../src/session/live.js';
@@ -28,9 +28,10 @@ function batch(): StartPhases[] {
   let clock: bigint | null = null;
   for (const l of kernelLines) {
     const x = execPrintf(l);
-    if (x?.kind === 'exec') execs.push(x.exec);
     if (x?.kind === 'clock') clock = x.wallMinusMonoNs;
+    execs.push(...(execMap(l)?.execs ?? []));
   }
+  execs.sort((a, b) => a.ns - b.ns);
   const ev = new ContainerdEventsParser((e) => START_TOPICS.has(e.topic));
   for (const l of eventLines) ev.line(l);
   return startPhases(toMonotonic(ev.result().events, clock!), execs).starts;
@@ -94,10 +95,24 @@ describe('live container starts on a real capture', () => {
     for (const l of kernelLines) {
       const x = execPrintf(l);
       if (x?.kind === 'clock') w.setClock(x.wallMinusMonoNs);
-      if (x?.kind === 'exec') w.exec(x.exec);
+      for (const e of execMap(l)?.execs ?? []) w.exec(e);
     }
     expect(w.event(tc)).toEqual([]);
     expect(w.view()).toMatchObject({ completed: 0, incomplete: 1 });
+  });
+
+  it('the @ex map: every key read, in kernel time order; a file name with commas kept whole; a bad key counted', () => {
+    const m = execMap('{"type": "map", "data": {"@ex_1": {"30,7,6,/bin/a,b": 1, "10,5,4,/usr/sbin/runc": 1, "x,1,2,/y": 1}}}')!;
+    expect(m.execs).toEqual([
+      { ns: 10, pid: 5, ppid: 4, file: '/usr/sbin/runc' },
+      { ns: 30, pid: 7, ppid: 6, file: '/bin/a,b' },
+    ]);
+    expect(m.bad).toBe(1);
+    expect(execMap('{"type": "map", "data": {"@execs_1": {"/usr/sbin/runc,21094": 3}}}')).toBeNull();
+    const all = kernelLines.flatMap((l) => execMap(l)?.execs ?? []);
+    const raw = kernelLines.filter((l) => l.includes('"@ex_')).reduce((a, l) => a + Object.keys(Object.values<Record<string, number>>(JSON.parse(l).data)[0]!).length, 0);
+    expect(all.length).toBe(raw);
+    expect(all.length).toBeGreaterThanOrEqual(27);
   });
 
   it('the plain starts source (replays) has no listener and the same id as recorded', () => {
