@@ -1,7 +1,7 @@
 /**
  * Container starts as they happen, for the live view and `serve` (pure): fed containerd's events
- * (`ctr events`) and the exec lines of live-kernel.bt as they arrive, in whatever order the two
- * streams interleave, it hands back each start once it is complete, split into phases by
+ * (`ctr events`) and the execs of live-kernel.bt (its @ex maps, each sorted) as they arrive, in
+ * whatever order the two streams interleave, it hands back each start once it is complete, split into phases by
  * startPhases (start-phases.ts: the same split as `--probe container-start`).
  *
  * A start is complete when both its /tasks/create event (naming the container's pid) and that

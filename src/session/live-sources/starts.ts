@@ -1,10 +1,11 @@
 /**
  * Live source for container starts (see ./types.ts): its own tracer is the one `ctr events`
  * subscriber (probe containerd-events in probes/live.ts); the execs come from the kernel
- * source's program (live-kernel.bt's C and E printf lines, read through `reads`), so watching
- * starts adds no bpftrace (the execs come with its 2-s prints, so a start is seen up to 2 s late). Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the
- * middle, the containerd panel's starts line out; each completed start also goes to `onStart`
- * (serve's histograms, the OTLP exporter), once.
+ * source's program (live-kernel.bt's C printf line and @ex maps, read through `reads`), so
+ * watching starts adds no bpftrace; the execs come with its 2-s prints, so a start is seen up to
+ * 2 s late. Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the middle, the
+ * containerd panel's starts line out; each completed start also goes to `onStart` (serve's
+ * histograms, the OTLP exporter), once.
  */
 import { parseEventLine } from '../../../parsers/containerd-events.js';
 import { execMap, execPrintf } from '../../../parsers/exec-trace.js';
