@@ -5,7 +5,8 @@ import type { HostTargets, Target } from '../src/targets/discover.js';
 import type { TargetSelection } from '../src/targets/resolve.js';
 import type { KernelFeatures } from '../src/host/features.js';
 
-export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics';
+/** ctr: containerd's own client (`ctr events`, containerd's event stream). */
+export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics' | 'ctr';
 
 /** A rung of an attach-point ladder that was not used, and why. */
 export interface SkippedAttach {

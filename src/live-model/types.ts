@@ -3,6 +3,7 @@
  * A part is absent when no source feeds it (yet); panels then say which probe they wait for.
  */
 import type { ContainerdPanelView } from '../aggregate/containerd-panel.js';
+import type { StartsView } from '../aggregate/start-watch.js';
 import type { HostTargets } from '../targets/discover.js';
 
 /** The seven panels, in the order of the keys 1–7. */
@@ -137,6 +138,8 @@ export interface TargetLine {
 
 /** containerd's own signals (goroutines, gRPC latency, RSS): the containerd module's panel view. */
 export type ContainerdView = ContainerdPanelView;
+/** Container starts watched live: counts and phase percentiles (src/aggregate/start-watch.ts). */
+export type { StartsView };
 
 export interface SelfUsage {
   /** CPU of ctrscope itself and of its tracers (live ones and those that exited), percent of one core. */
@@ -157,6 +160,8 @@ export interface SessionInfo {
   demo?: { started: number; failed: number; running: number };
   /** What the kernel side of the tracers is known to cost (the live probes' measured overhead). */
   kernelCost?: string;
+  /** --otlp-endpoint: spans of the starts sent so far (src/otel/exporter.ts stats). */
+  otlp?: { traces: number; spansSent: number; spansDropped: number };
 }
 
 export interface LiveSnapshot {
@@ -180,4 +185,5 @@ export interface LiveSnapshot {
   events?: EventsView;
   targets: TargetLine[];
   containerd?: ContainerdView;
+  starts?: StartsView;
 }

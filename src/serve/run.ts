@@ -4,7 +4,9 @@
  * bpftrace program for the whole syscall path) and the /proc counters. Only what reads their
  * output is serve's own (kernel-counters.ts, sched-counters.ts: totals that only grow, instead
  * of the live view's rates). No terminal, no rendering, no stacks tracer, no copy of
- * containerd's own metrics (Prometheus scrapes those from containerd). The HTTP port is bound
+ * containerd's own metrics (Prometheus scrapes those from containerd). Container starts come from
+ * the live view's starts source (one `ctr events` with the kernel program's exec lines) into
+ * start-metrics.ts's histograms and, with --otlp-endpoint, as traces. The HTTP port is bound
  * before any tracer starts; SIGTERM, SIGINT or SIGHUP stop every tracer and exit 0.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -30,10 +32,15 @@ import { exposition, type ServeState, type SourceInfo } from './metrics.js';
 import { roleOfComm } from './roles.js';
 import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
+import { StartFeed } from './start-metrics.js';
+import { startsSourceWith } from '../session/live-sources/starts.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface ServeOptions {
   selection: TargetSelection;
   listen: ListenAddress;
+  /** --otlp-endpoint (or OTEL_*): each container start is sent as a trace. */
+  otlp?: OtlpConfig | null;
 }
 
 
@@ -57,6 +64,15 @@ export async function runServe(o: ServeOptions): Promise<number> {
     { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
   ];
+  // Container starts: `ctr events` with the kernel program's exec lines, into the histograms and the traces.
+  const startFeed = new StartFeed();
+  // OpenTelemetry's modules are loaded only when traces are sent (half a second of CPU to load).
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
+  defs.push(startsSourceWith((s, wallMinusMonoNs) => {
+    startFeed.publish(s);
+    traces?.exportStarts([s], wallMinusMonoNs);
+  }));
   const t0 = Date.now();
   const now = () => Date.now() - t0;
   const engine = new LiveEngine(defs, { arch: process.arch }, 'live', now);
@@ -69,11 +85,13 @@ export async function runServe(o: ServeOptions): Promise<number> {
     sched,
     cost: () => cost.sample(),
     targets: () => countRoles(host),
+    starts: startFeed,
+    ...(traces ? { otlp: () => traces.stats() } : {}),
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
-        const src = d.id === 'kernel' ? kernel : sched;
-        return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src.unrecognized };
+        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : null;
+        return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src?.unrecognized ?? s?.unrecognized ?? 0 };
       }),
   };
   const expo = exposition(state);
@@ -99,6 +117,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const { shutdown, done } = sessionShell(async () => {
     clearInterval(timer);
     await Promise.allSettled([feed.stop(), closeServer(server)]);
+    if (traces && otel) say(otel.describeOtlp(await traces.shutdown()));
   }, { exitAfter: true });
   let ctx: ProbeContext;
   try {
@@ -112,6 +131,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   feed.start(defs, ctx);
   const k = engine.status('kernel');
   say(`serving http://${showAddress({ host: o.listen.host, port })}/metrics and /healthz (kernel: ${k?.backend ?? '?'} at ${k?.attachPoint ?? '?'}; SIGTERM stops)`);
+  if (o.otlp) say(`sending each container start as a trace to ${o.otlp.url} (from ${o.otlp.from})`);
 
   let toldFailed = false;
   timer = setInterval(() => {

@@ -25,6 +25,8 @@ import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
 import { ProcessImages } from '../host/process-images.js';
+import { startsSourceWith } from './live-sources/starts.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -32,6 +34,8 @@ export interface LiveOptions {
   record?: string;
   /** Snapshot interval, ms. */
   intervalMs?: number;
+  /** --otlp-endpoint (or OTEL_*): each container start seen is sent as a trace. */
+  otlp?: OtlpConfig | null;
 }
 
 
@@ -53,20 +57,26 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
-  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch, stackImages: () => new ProcessImages() }, 'live', now);
+  // Container starts go to the OTLP collector as they complete (queued: never waits for it).
+  // OpenTelemetry's modules are loaded only when traces are sent.
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
+  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
+  const engine = new LiveEngine(sources, { arch: process.arch, stackImages: () => new ProcessImages() }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   const rescan = new TargetRescan(now);
   const feed = new LiveFeed(engine, sink, now, (line) => rescan.hint(line));
-  feed.start(LIVE_SOURCES, ctx, (planned) => {
+  feed.start(sources, ctx, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
   });
   // The live path's own events (targets, own cost, demo load) reach the engine as the recording keeps them.
   const emit = (e: RecordEntry) => emitEntry(engine, sink, e);
 
+  if (o.otlp) say(`sending each container start as a trace to ${o.otlp.url} (from ${o.otlp.from})`);
   const load = o.demo ? new DemoLoad() : null;
   let ui: Frontend | null = null;
   let timer: NodeJS.Timeout | undefined;
@@ -75,9 +85,11 @@ export async function runLive(o: LiveOptions): Promise<number> {
     clearInterval(timer);
     ui?.dispatch({ type: 'key', key: 'q' });
     await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
+    const otlpStats = await traces?.shutdown();
     sink.close();
     stats?.close();
     ui?.close();
+    if (otlpStats && otel) say(otel.describeOtlp(otlpStats));
   }, { exitAfter: true });
 
   const onEffect = effectHandler({
@@ -106,6 +118,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
       lastHost = h;
       emit({ t, type: 'host', host: h });
       feed.onHost(h);
+    }
+    if (traces) {
+      const { traces: n, spansSent, spansDropped } = traces.stats();
+      engine.setSession({ otlp: { traces: n, spansSent, spansDropped } });
     }
     const framesMs = ui?.frameTimes().map((x) => Math.round(x * 100) / 100);
     const selfEntry = { t, type: 'self' as const, ...cpu.sample(feed.pids()), ...(framesMs?.length && { framesMs }) };

@@ -5,7 +5,7 @@
  */
 import type { HostTargets } from '../../targets/discover.js';
 import type { FrameSymbolizer } from '../../../parsers/bpftrace-stacks.js';
-import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
+import type { ContainerdView, EventItem, StartsView, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
 export type TargetPart = Pick<TargetLine, 'pid' | 'comm'> & Partial<Pick<TargetLine, 'syscallsPerSec' | 'errorsPerSec' | 'avgNs'>> & {
@@ -28,6 +28,7 @@ export interface SourceOutput {
   eventRates?: Partial<Record<EventKind, number>>;
   targets?: TargetPart[];
   containerd?: ContainerdView;
+  starts?: StartsView;
 }
 
 /** What is known about one run of a source: a tracer process, or one poll. */
@@ -48,6 +49,8 @@ export interface LiveSource {
   runStarted?(run: number, t: number, info: RunInfo): void;
   /** A run's output is complete (tracer exited, poll answered). */
   runEnded?(run: number, t: number): void;
+  /** One stdout line of another source this one reads (LiveSourceDef.reads), at t. Never throws. */
+  peerLine?(from: string, text: string, t: number): void;
   /** Forget what was seen so far: rates, histories and totals start again from t. */
   reset(t: number): void;
   output(t: number, host: HostTargets): SourceOutput;
@@ -84,6 +87,8 @@ export interface LiveSourceDef {
   /** Extra environment for the tracer (added to the plan's). */
   env?: Record<string, string>;
   create(ctx: SourceContext): LiveSource;
+  /** Other sources whose stdout lines this one also reads (peerLine), by id: no tracer of its own for them. */
+  reads?: string[];
   /**
    * True for a stdout line that says a target started or exited (live-kernel.bt's target-exec and
    * target-exit): the session then looks at /proc again instead of scanning it on every tick.
