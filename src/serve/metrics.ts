@@ -40,6 +40,8 @@ export interface ServeState {
   cost(): CostSample;
   /** Live processes by role, from the latest discovery. */
   targets(): Record<string, number>;
+  /** CPU seconds charged per container and component (aggregate/runtime-cost-live.ts), when serve keeps them. */
+  runtime?(): Array<{ namespace: string; container: string; component: string; cpuSeconds: number }>;
 }
 
 export const PROMETHEUS_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -98,6 +100,12 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   );
   gauge(reg, 'ctrscope_probe_up', '1 while the source runs (tracer attached or poll answering), 0 when it failed or stopped', ['source'], perSource(s, (x) => (x.state === 'running' ? 1 : 0)));
   gauge(reg, 'ctrscope_targets', 'Live processes of each role ctrscope found (containerd, shim, container)', ['role'], () => Object.entries(s.targets()).map(([role, n]): [Labels, number] => [{ role }, n]));
+  if (s.runtime) {
+    const rt = s.runtime.bind(s);
+    counter(reg, 'ctrscope_runtime_cpu_seconds_total', 'CPU time the runtime spent on each container: component="shim" its shim (start, serve, delete), "runc" the runc calls and runc init for it; component="containerd" is containerd\'s own (empty namespace and container), as are shim and runc time no container could be tied to. A container gone for 10 min is dropped', ['namespace', 'container', 'component'], () =>
+      rt().map((r): [Labels, number] => [{ namespace: r.namespace, container: r.container, component: r.component }, r.cpuSeconds]),
+    );
+  }
   gauge(reg, 'ctrscope_build_info', 'ctrscope\'s version (value 1)', ['version'], () => [[{ version: VERSION }, 1]]);
   return reg;
 }

@@ -27,6 +27,7 @@ import { exposition, type ServeState, type SourceInfo } from './metrics.js';
 import { roleOfComm } from './roles.js';
 import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
+import { procsOfPoll, RuntimeCostReader } from '../session/live-sources/runtime-cost.js';
 
 export interface ServeOptions {
   selection: TargetSelection;
@@ -51,8 +52,10 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const roleOf = (comm: string) => roleOfComm(comm, containerComms);
 
   // The live view's two sources as they are (probe, tracer plan, poll), read by serve's counters.
-  const kernel = new KernelCounters(syscallNamer(process.arch), roleOf);
-  const sched = new SchedCounters(roleOf);
+  // What each container costs the runtime: from the same kernel program's prints and the same /proc polls.
+  const runtime = new RuntimeCostReader();
+  const kernel = new KernelCounters(syscallNamer(process.arch), roleOf, runtime);
+  const sched = new SchedCounters(roleOf, (poll) => runtime.ledger.procs(procsOfPoll(poll), now()));
   const defs: LiveSourceDef[] = [
     { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
@@ -61,6 +64,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const now = () => Date.now() - t0;
   const engine = new LiveEngine(defs, { arch: process.arch }, 'live', now);
   engine.setHost(host);
+  runtime.ledger.knownShims(host.shims, now());
   const comms = new CommCache();
   let targetsChanged = false;
   const feed = new LiveFeed(engine, nullSink, now, (line) => {
@@ -74,6 +78,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     sched,
     cost: () => cost.sample(),
     targets: () => countRoles(host),
+    runtime: () => runtime.ledger.samples(now()),
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
@@ -147,6 +152,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     scannedAt = t;
     host = discover(full ? undefined : comms);
     engine.setHost(host);
+    runtime.ledger.knownShims(host.shims, t);
     feed.onHost(host);
   }, 1000);
   return done;
