@@ -57,6 +57,8 @@ interface PidState {
   at: number;
 }
 
+/** Seconds to whole nanoseconds (sums of ns / 1e9 pick up float noise). */
+const ns = (s: number) => Math.round(s * 1e9) / 1e9;
 const keyOf = (namespace: string, id: string) => `${namespace}\u0000${id}`;
 const zero = (cpuSeconds = 0): ProcessCost => ({ cpuSeconds, syscalls: 0, vfsSeconds: 0, vfsCalls: 0, processes: 0 });
 
@@ -150,8 +152,8 @@ export class RuntimeCostLedger {
 
   /** The rows of ctrscope_runtime_cpu_seconds_total: runtimeCpuSamples(), and what no container took (empty labels). */
   samples(t: number): Array<{ namespace: string; container: string; component: 'shim' | 'runc' | 'containerd'; cpuSeconds: number }> {
-    const rows = runtimeCpuSamples(this.cost(t));
-    rows.push({ namespace: '', container: '', component: 'shim', cpuSeconds: this.unattributed.shim }, { namespace: '', container: '', component: 'runc', cpuSeconds: this.unattributed.runc });
+    const rows = runtimeCpuSamples(this.cost(t)).map((r) => ({ ...r, cpuSeconds: ns(r.cpuSeconds) }));
+    rows.push({ namespace: '', container: '', component: 'shim', cpuSeconds: ns(this.unattributed.shim) }, { namespace: '', container: '', component: 'runc', cpuSeconds: ns(this.unattributed.runc) });
     return rows;
   }
 
