@@ -9,6 +9,16 @@ import { runtimeExitRows, ShimExecReader, unescapeBuf } from '../../parsers/runt
 import { EXPIRE_MS, RuntimeCostLedger } from '../../src/aggregate/runtime-cost-live.js';
 import { KernelPrintReader } from '../../src/session/live-sources/kernel-print.js';
 import { RuntimeCostReader } from '../../src/session/live-sources/runtime-cost.js';
+import { KernelSource } from '../../src/session/live-sources/kernel.js';
+import { mergeTargets } from '../../src/session/live-targets.js';
+import { KernelCounters } from '../../src/serve/kernel-counters.js';
+import { SchedCounters } from '../../src/serve/sched-counters.js';
+import { exposition, type ServeState } from '../../src/serve/metrics.js';
+import { syscallNamer } from '../../src/host/syscalls.js';
+import { PrometheusTextParser } from '../../parsers/prometheus-text.js';
+import { RT_RUNC, RT_SHIM, type LiveSnapshot } from '../../src/live-model/types.js';
+import { initialState } from '../../src/ui/state.js';
+import { targetsLines } from '../../src/ui/panels/targets.js';
 
 const lines = readFileSync(new URL('../../fixtures/bpftrace/live-kernel-runtime.json', import.meta.url), 'utf8').split('\n');
 const printfs = lines.flatMap((l) => (l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : []));
@@ -101,5 +111,54 @@ describe('RuntimeCostLedger', () => {
     expect(l.cost(2 + EXPIRE_MS).containers).toHaveLength(1);
     expect(l.cost(3 + EXPIRE_MS).containers).toHaveLength(0);
     expect(l.size).toBe(0);
+  });
+});
+
+describe('where the live runtime cost shows', () => {
+  const D = 28980; // the recording's serving shim (the start and delete invocations ran as 28974 and 29022)
+  const host = { containerd: [], shims: [{ pid: D, comm: 'containerd-shim', role: 'shim' as const, namespace: 'ctrscope', id: 'rcexp-2', containers: [] }], containers: [] };
+
+  it("serve: ctrscope_runtime_cpu_seconds_total carries the ledger's rows, by namespace, container and component", async () => {
+    const runtime = new RuntimeCostReader();
+    const kernel = new KernelCounters(syscallNamer('x64'), undefined, runtime);
+    kernel.runStarted(0);
+    for (const [i, l] of lines.entries()) kernel.line(l, i, 0);
+    kernel.runEnded(0, lines.length);
+    const state: ServeState = { kernel, sched: new SchedCounters(), sources: () => [], cost: () => ({ selfCpuS: 0, tracersCpuS: 0, selfRssBytes: 0, tracersRssBytes: 0 }), targets: () => ({}), runtime: () => runtime.ledger.samples(lines.length) };
+    const { body } = await exposition(state).render(undefined);
+    const p = new PrometheusTextParser();
+    for (const l of body.split('\n')) p.line(l);
+    const rows = p.result().samples.get('ctrscope_runtime_cpu_seconds_total') ?? [];
+    expect(p.result().types.get('ctrscope_runtime_cpu_seconds_total')).toBe('counter');
+    const c = runtime.ledger.cost(lines.length).containers[0]!;
+    const of = (component: string) => rows.find((r) => r.labels.container === 'rcexp-2' && r.labels.component === component)?.value;
+    expect(of('shim')).toBeCloseTo(c.shimCpuSeconds, 9);
+    expect(of('runc')).toBeCloseTo(c.runcCpuSeconds, 9);
+    expect(of('shim')! + of('runc')!).toBeGreaterThan(0.05);
+    expect(rows.map((r) => r.labels.component).sort()).toEqual(['containerd', 'runc', 'runc', 'shim', 'shim']);
+    expect(rows.every((r) => !('pid' in r.labels))).toBe(true);
+  });
+
+  it("live view: the shim's line carries its container's shim + runc CPU, shown in the RT CPU column", () => {
+    const k = new KernelSource(syscallNamer('x64'));
+    k.runStarted(0);
+    for (const [i, l] of lines.entries()) k.line(l, i, 0);
+    const targets = mergeTargets(host, k.output(lines.length, host).targets ?? []);
+    const shim = targets.find((t) => t.pid === D)!;
+    const cost = new RuntimeCostReader();
+    const reader = new KernelPrintReader();
+    for (const [i, l] of lines.entries()) for (const e of reader.line(l, i)) e.kind === 'print' ? cost.print(e.print) : e.kind === 'printf' && cost.printf(e.text, e.t);
+    const own = rt.reduce((a, m) => a + (m[`${D},0`] ?? 0), 0) / 1e9;
+    const c = cost.ledger.cost(lines.length).containers[0]!;
+    // The kernel source leaves out the live shim's own threads (the /proc poll adds its whole CPU).
+    expect(shim.metrics[RT_SHIM]).toBeCloseTo(c.shimCpuSeconds - own, 9);
+    expect(shim.metrics[RT_RUNC]).toBeCloseTo(c.runcCpuSeconds, 9);
+    const s = { ...initialState(120, 30), shown: { targets, session: {}, host } as unknown as LiveSnapshot };
+    const text = targetsLines(s, 120, 10).map((l) => l.map((g) => g.t).join(''));
+    expect(text[0]).toContain('RT CPU');
+    const row = text.find((l) => l.startsWith('shim ctrscope/rcexp-2'))!;
+    expect(row.trim().endsWith(`${((shim.metrics[RT_SHIM]! + shim.metrics[RT_RUNC]!) * 1e3).toFixed(0)}ms`)).toBe(true);
+    const drilled = targetsLines({ ...s, drill: D }, 120, 10).map((l) => l.map((g) => g.t).join(''));
+    expect(drilled[1]).toMatch(/^runtime CPU for this container so far: \d+ms \(shim \d+(\.\d)?ms, runc \d+ms\)$/);
   });
 });
