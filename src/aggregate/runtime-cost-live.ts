@@ -80,7 +80,13 @@ export class RuntimeCostLedger {
     for (const s of shims) {
       if (!s.namespace || !s.id) continue;
       const p = this.shims.get(s.pid);
-      if (p && p.key !== null && (p.start === undefined || s.startTime === undefined || p.start === s.startTime)) continue;
+      if (p && p.key !== null && (p.start === undefined || s.startTime === undefined || p.start === s.startTime)) {
+        // Still there: its container stays (the live view has no /proc poll to say so).
+        p.at = t;
+        const c = this.containers.get(p.key);
+        if (c) c.at = t;
+        continue;
+      }
       const key = this.container(s.namespace, s.id, t);
       if (p && (p.start === undefined || p.start === s.startTime)) (p.key = key), (p.start ??= s.startTime);
       else this.shims.set(s.pid, { key, start: s.startTime, exits: 0, polled: 0, charged: 0, at: t });

@@ -111,6 +111,11 @@ describe('RuntimeCostLedger', () => {
     expect(l.cost(2 + EXPIRE_MS).containers).toHaveLength(1);
     expect(l.cost(3 + EXPIRE_MS).containers).toHaveLength(0);
     expect(l.size).toBe(0);
+    // A shim discovery still finds keeps its container, charged or not.
+    l.knownShims([{ pid: 30, startTime: 6, namespace: 'ns', id: 'c' }], 0);
+    l.knownShims([{ pid: 30, startTime: 6, namespace: 'ns', id: 'c' }], EXPIRE_MS);
+    expect(l.cost(EXPIRE_MS * 1.5).containers.map((c) => c.id)).toEqual(['c']);
+    expect(l.cost(EXPIRE_MS * 2.5).containers).toHaveLength(0);
   });
 });
 
