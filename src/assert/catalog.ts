@@ -4,6 +4,7 @@
  * this table. Pure.
  */
 import { countAndRate, num, percentOf, sumOf, type AssertField, type Report } from './fields.js';
+import { NATIVE_ASSERTABLE, START_SPREAD } from './catalog-native.js';
 
 const NS = 1e-9;
 const rowOf = (rows: unknown, key: string, name: string): Record<string, unknown> | undefined => (Array.isArray(rows) ? rows.find((x) => x?.[key] === name) : undefined);
@@ -92,5 +93,7 @@ export const ASSERTABLE: Record<string, AssertField[]> = {
     phase('p50'),
     phase('p99'),
     phase('mean'),
+    ...START_SPREAD,
   ],
+  ...NATIVE_ASSERTABLE,
 };

@@ -187,3 +187,11 @@ export interface LiveSnapshot {
   containerd?: ContainerdView;
   starts?: StartsView;
 }
+
+/**
+ * TargetLine.metrics of the targets panel's RT CPU column: what a shim's container cost the
+ * runtime so far, CPU seconds of its shim processes and of the runc calls for it (summed over the
+ * sources' parts: live-sources/runtime-cost.ts, sched.ts).
+ */
+export const RT_SHIM = 'rt-shim-s';
+export const RT_RUNC = 'rt-runc-s';

@@ -14,6 +14,7 @@ import { fmtInt, renderTable } from '../output/table.js';
 import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, round, say } from './common.js';
 import type { NativeProbe } from './types.js';
+import { checkAssertions } from '../assert/check.js';
 
 export const goCpuProbe: NativeProbe = {
   name: 'go-cpu',
@@ -44,6 +45,7 @@ export const goCpuProbe: NativeProbe = {
     }
     const { folded, ...rest } = report;
     process.stdout.write(o.json ? JSON.stringify(o.output ? rest : report, null, 2) + '\n' : renderGoCpu(report));
+    checkAssertions(o.assertions ?? [], report);
     return 0;
   },
 };

@@ -15,6 +15,7 @@ import { fmtInt, renderTable } from '../output/table.js';
 import type { ProbeReport } from '../../probes/types.js';
 import { checkOutput, containerdTargets, say } from './common.js';
 import type { NativeProbe } from './types.js';
+import { checkAssertions } from '../assert/check.js';
 
 export const heapProbe: NativeProbe = {
   name: 'heap',
@@ -41,6 +42,7 @@ export const heapProbe: NativeProbe = {
       say(`saved the heap profile to ${o.output} (use it with --base, or go tool pprof)`);
     }
     process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : renderHeap(report));
+    checkAssertions(o.assertions ?? [], report);
     return 0;
   },
 };

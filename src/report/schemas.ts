@@ -96,6 +96,107 @@ export const REPORT_SCHEMAS: Record<string, z.ZodType> = {
   }),
 };
 
+// The probes that read containerd itself (src/native/) and `ctrscope diagnose --json`.
+const funcTotal = z.strictObject({ func: z.string(), flat: num, cum: num });
+const goroutineGroup = { count: int, top: z.string(), site: z.string(), stack: z.array(z.string()) };
+const goroutineGrowth = z.strictObject({ start: int, end: int, delta: z.number().int(), top: z.string(), site: z.string(), stack: z.array(z.string()) });
+const method = z.strictObject({ method: z.string(), count: int, errors: int, errorsByCode: z.record(z.string(), int), p50Seconds: nullableNum, p99Seconds: nullableNum, meanSeconds: nullableNum });
+const goProcess = z.strictObject({ rssBytes: nullableNum, cpuSeconds: nullableNum, goroutines: nullableNum, threads: nullableNum, openFds: nullableNum, heapInuseBytes: nullableNum });
+const contention = report({
+  enabled: z.boolean(),
+  samplingPeriod: nullableNum,
+  contentions: num.nonnegative(),
+  delaySeconds: num.nonnegative(),
+  top: z.array(z.strictObject({ func: z.string(), flatSeconds: num, cumSeconds: num })),
+});
+const startPhaseValues = z.record(z.string(), nullableNum);
+const syscallLatency = z.strictObject({ syscall: z.string(), calls: int, totalSeconds: num.nonnegative(), maxSeconds: num.nonnegative(), slow: int });
+
+Object.assign(REPORT_SCHEMAS, {
+  goroutines: report({
+    goroutines: int,
+    startGoroutines: int,
+    groups: z.array(z.strictObject(goroutineGroup)),
+    growth: z.array(goroutineGrowth),
+    shrunk: z.array(goroutineGrowth),
+    totals: z.array(int),
+    leak: z.strictObject({ rising: z.boolean(), rise: z.number().int(), min: int, max: int }),
+    unrecognizedLines: int,
+  }),
+  'grpc-latency': report({
+    histogram: z.boolean(),
+    calls: int,
+    errors: int,
+    methods: z.array(method),
+    process: z.strictObject({ start: goProcess, end: goProcess, cpuPercent: nullableNum }),
+    unrecognizedLines: int,
+  }),
+  'go-cpu': report({
+    samples: int,
+    cpuSeconds: num.nonnegative(),
+    cpuPercent: nullableNum,
+    gcShare: num.min(0).max(1),
+    top: z.array(funcTotal),
+    stacks: int,
+    // Left out when --output took the folded stacks.
+    folded: z.array(z.string()).optional(),
+  }),
+  heap: report({
+    inuseBytes: nullableNum,
+    inuseObjects: nullableNum,
+    allocBytes: nullableNum,
+    allocObjects: nullableNum,
+    inuse: z.array(funcTotal),
+    allocated: z.array(funcTotal),
+    base: z
+      .strictObject({
+        inuseBytes: num,
+        inuse: z.array(z.strictObject({ func: z.string(), base: num, now: num, delta: num })),
+        allocated: z.array(z.strictObject({ func: z.string(), base: num, now: num, delta: num })),
+      })
+      .optional(),
+  }),
+  block: contention,
+  mutex: contention,
+  'container-start': report({
+    mode: z.enum(['count', 'watch']),
+    namespace: z.string().nullable(),
+    started: int,
+    incomplete: z.array(z.string()),
+    phases: z.array(z.strictObject({ phase: z.string(), n: int, meanSeconds: nullableNum, p50Seconds: nullableNum, p99Seconds: nullableNum })),
+    starts: z.array(z.strictObject({ id: z.string(), namespace: z.string(), totalSeconds: num, ctrWallSeconds: nullableNum, phases: startPhaseValues })),
+    otlp: z
+      .strictObject({ endpoint: z.string(), endpointFrom: z.string(), traces: int, spansQueued: int, spansSent: int, spansDropped: int, failedExports: int, lastError: z.string().optional() })
+      .optional(),
+  }),
+  // Not a probe: `ctrscope diagnose --json` (its own top level, no common probe fields).
+  diagnose: z.strictObject({
+    command: z.literal('diagnose'),
+    durationSeconds: num.nonnegative(),
+    interrupted: z.boolean(),
+    sources: z.strictObject({ pid: int, debugSocket: z.string().nullable(), metricsUrl: z.string().nullable() }),
+    findings: z.array(
+      z.strictObject({
+        symptom: z.enum(['high CPU', 'memory growth', 'goroutine growth', 'rising latency', 'gRPC errors', 'slow syscalls']),
+        severity: z.enum(['problem', 'watch', 'ok', 'unknown']),
+        summary: z.string(),
+        evidence: z.array(z.string()),
+        next: z.string().optional(),
+      }),
+    ),
+    evidence: z.strictObject({
+      durationSeconds: num.nonnegative(),
+      series: z.array(z.strictObject({ t: num, rssBytes: nullableNum, goroutines: nullableNum, cpuSeconds: nullableNum, heapInuseBytes: nullableNum })),
+      cpu: z.strictObject({ samples: int, top: z.array(funcTotal), hotStacks: z.array(z.strictObject({ stack: z.string(), samples: num })), gcShare: num }).nullable(),
+      goroutineGrowth: z.array(goroutineGrowth).nullable(),
+      heapTop: z.array(funcTotal).nullable(),
+      grpc: z.strictObject({ firstHalf: z.array(method), secondHalf: z.array(method), whole: z.array(method), histogram: z.boolean() }).nullable(),
+      syscalls: z.strictObject({ top: z.array(syscallLatency), outliers: z.array(syscallLatency) }).nullable(),
+      unavailable: z.array(z.string()),
+    }),
+  }),
+} satisfies Record<string, z.ZodType>);
+
 /** One probe's report schema as JSON Schema, or null for a probe without one. */
 export function reportJsonSchema(probe: string): Record<string, unknown> | null {
   const s = REPORT_SCHEMAS[probe];

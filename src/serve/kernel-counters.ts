@@ -16,6 +16,7 @@ import { asStats, splitMapKey } from '../../parsers/bpftrace-json.js';
 import { KernelPrintReader, type KernelPrint } from '../session/live-sources/kernel-print.js';
 import { numbersOf } from '../session/live-sources/print-groups.js';
 import type { LiveSource, SourceOutput } from '../session/live-sources/types.js';
+import type { RuntimeCostReader } from '../session/live-sources/runtime-cost.js';
 import { roleOfComm, type MetricRole } from './roles.js';
 
 /** How many syscall names get their own series (the rest: syscall="other"). */
@@ -67,6 +68,8 @@ export class KernelCounters implements LiveSource {
   constructor(
     private readonly nameOf: (nr: number) => string,
     private readonly roleOf: (comm: string) => MetricRole = (c) => roleOfComm(c),
+    /** What each container costs the runtime: handed every print and printf line (serve's ctrscope_runtime_cpu_seconds_total). */
+    private readonly runtime?: RuntimeCostReader,
   ) {}
 
   runStarted(run: number): void {
@@ -78,7 +81,10 @@ export class KernelCounters implements LiveSource {
 
   line(text: string, t: number, run = this.run): void {
     if (run !== this.run && this.run !== -1) return;
-    for (const e of this.reader.line(text, t)) if (e.kind === 'print') this.add(e.print);
+    for (const e of this.reader.line(text, t)) {
+      if (e.kind === 'print') this.add(e.print);
+      else if (e.kind === 'printf') this.runtime?.printf(e.text, e.t);
+    }
   }
 
   runEnded(run: number, t: number): void {
@@ -94,7 +100,7 @@ export class KernelCounters implements LiveSource {
   }
 
   get unrecognized(): number {
-    return this.unreadBefore + this.reader.unrecognized + this.badBuckets;
+    return this.unreadBefore + this.reader.unrecognized + this.badBuckets + (this.runtime?.unrecognized ?? 0);
   }
 
   output(): SourceOutput {
@@ -112,6 +118,7 @@ export class KernelCounters implements LiveSource {
 
   private add(p: KernelPrint): void {
     this.prints++;
+    this.runtime?.print(p);
     const errors = numbersOf(p.maps.get('@errors'));
     const sc = p.maps.get('@sc');
     const rows: Array<{ comm: string; nr: number; count: number; total: number; errors: number }> = [];

@@ -46,6 +46,8 @@ export interface ServeState {
   starts?: StartFeed;
   /** --otlp-endpoint: what the trace exporter sent and dropped. */
   otlp?: () => OtlpStats;
+  /** CPU seconds charged per container and component (aggregate/runtime-cost-live.ts), when serve keeps them. */
+  runtime?(): Array<{ namespace: string; container: string; component: string; cpuSeconds: number }>;
 }
 
 export const PROMETHEUS_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -109,6 +111,12 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   if (otlp) {
     counter(reg, 'ctrscope_otlp_spans_exported_total', 'Spans of container starts the OTLP collector took (--otlp-endpoint)', [], () => [[{}, otlp().spansSent]]);
     counter(reg, 'ctrscope_otlp_spans_dropped_total', 'Spans of container starts the OTLP collector did not take (export failed after its retries), never blocking tracing', [], () => [[{}, otlp().spansDropped]]);
+  }
+  if (s.runtime) {
+    const rt = s.runtime.bind(s);
+    counter(reg, 'ctrscope_runtime_cpu_seconds_total', 'CPU time the runtime spent on each container: component="shim" its shim (start, serve, delete), "runc" the runc calls and runc init for it; component="containerd" is containerd\'s own (empty namespace and container), as are shim and runc time no container could be tied to. A container gone for 10 min is dropped', ['namespace', 'container', 'component'], () =>
+      rt().map((r): [Labels, number] => [{ namespace: r.namespace, container: r.container, component: r.component }, r.cpuSeconds]),
+    );
   }
   gauge(reg, 'ctrscope_build_info', 'ctrscope\'s version (value 1)', ['version'], () => [[{ version: VERSION }, 1]]);
   return reg;

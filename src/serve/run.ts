@@ -35,6 +35,7 @@ import { SelfCost } from './self-cost.js';
 import { StartFeed } from './start-metrics.js';
 import { startsSourceWith } from '../session/live-sources/starts.js';
 import type { OtlpConfig } from '../otel/config.js';
+import { procsOfPoll, RuntimeCostReader } from '../session/live-sources/runtime-cost.js';
 
 export interface ServeOptions {
   selection: TargetSelection;
@@ -58,8 +59,10 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const roleOf = (comm: string) => roleOfComm(comm, containerComms);
 
   // The live view's two sources as they are (probe, tracer plan, poll), read by serve's counters.
-  const kernel = new KernelCounters(syscallNamer(process.arch), roleOf);
-  const sched = new SchedCounters(roleOf);
+  // What each container costs the runtime: from the same kernel program's prints and the same /proc polls.
+  const runtime = new RuntimeCostReader();
+  const kernel = new KernelCounters(syscallNamer(process.arch), roleOf, runtime);
+  const sched = new SchedCounters(roleOf, (poll) => runtime.ledger.procs(procsOfPoll(poll), now()));
   const defs: LiveSourceDef[] = [
     { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
@@ -77,6 +80,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const now = () => Date.now() - t0;
   const engine = new LiveEngine(defs, { arch: process.arch }, 'live', now);
   engine.setHost(host);
+  runtime.ledger.knownShims(host.shims, now());
   const rescan = new TargetRescan(now);
   const feed = new LiveFeed(engine, nullSink, now, (line) => rescan.hint(line));
   const cost = new SelfCost(() => feed.pids());
@@ -87,6 +91,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     targets: () => countRoles(host),
     starts: startFeed,
     ...(traces ? { otlp: () => traces.stats() } : {}),
+    runtime: () => runtime.ledger.samples(now()),
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
@@ -144,6 +149,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
     if (!h) return;
     host = h;
     engine.setHost(host);
+    runtime.ledger.knownShims(host.shims, now());
     feed.onHost(host);
   }, 1000);
   return done;

@@ -23,12 +23,17 @@ export class SchedCounters implements LiveSource {
   /** Whether the kernel has the sched files migrations are read from (null: no poll yet). */
   migrationsKnown: boolean | null = null;
 
-  constructor(private readonly roleOf: (comm: string) => MetricRole = (c) => roleOfComm(c)) {}
+  constructor(
+    private readonly roleOf: (comm: string) => MetricRole = (c) => roleOfComm(c),
+    /** Each poll as read (serve hands it to the runtime-cost ledger). */
+    private readonly onPoll?: (poll: ProcPoll) => void,
+  ) {}
 
   line(text: string): void {
     if (text.charCodeAt(0) !== 123 /* { */) return;
     const cur = this.parser.poll(text);
     if (!cur) return;
+    this.onPoll?.(cur);
     const prev = this.prev;
     if (prev && !(cur.t > prev.t)) return;
     this.prev = cur;

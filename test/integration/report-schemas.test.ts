@@ -46,6 +46,14 @@ const PROBES: Array<[string, string[]]> = [
   ['runtime-cost', []],
 ];
 
+const NATIVE: Array<[string, string[]]> = [
+  ['goroutines', ['--probe', 'goroutines', '--duration', '2s']],
+  ['grpc-latency', ['--probe', 'grpc-latency', '--duration', '2s']],
+  ['go-cpu', ['--probe', 'go-cpu', '--duration', '2s']],
+  ['heap', ['--probe', 'heap']],
+  ['diagnose', ['diagnose', '--duration', '3s']],
+];
+
 describe.skipIf(skip)("each probe's --json against its published schema", () => {
   underLoad();
 
@@ -59,6 +67,36 @@ describe.skipIf(skip)("each probe's --json against its published schema", () => 
     expect(invalid(schema, without)).toMatch(/durationSeconds/);
     expect(invalid(schema, { ...report, surprise: 1 })).toMatch(/surprise/);
   }, 120_000);
+
+  // The probes that read containerd itself: pprof on its debug socket, its metrics, its events.
+  // (block and mutex print a report only when containerd was built with their profiling on, which
+  // containerd 1.6 cannot be configured to do: only their schemas are checked, below.)
+  it.skipIf(missing('debug-socket')).each(NATIVE)('%s (reads containerd)', async (probe, args) => {
+    const schema = await schemaOf(probe);
+    const res = await runCli([...args, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout);
+    expect(invalid(schema, report)).toBeNull();
+    const { durationSeconds: _gone, ...without } = report;
+    expect(invalid(schema, without)).toMatch(/durationSeconds/);
+    expect(invalid(schema, { ...report, surprise: 1 })).toMatch(/surprise/);
+  }, 120_000);
+
+  it('container-start', async () => {
+    const schema = await schemaOf('container-start');
+    const { report } = await runProbe(['--probe', 'container-start', '--count', '3']);
+    expect(report.started).toBe(3);
+    expect(invalid(schema, report)).toBeNull();
+    expect(invalid(schema, { ...report, phases: [{ ...report.phases[0], n: -1 }] })).toMatch(/phases\/0\/n/);
+    expect(invalid(schema, { ...report, surprise: 1 })).toMatch(/surprise/);
+  }, 120_000);
+
+  it.each(['block', 'mutex'])('%s: its schema is a valid JSON Schema that refuses a report without its fields', async (probe) => {
+    const schema = await schemaOf(probe);
+    const common = { probe, backend: 'pprof', attachPoint: 'unix:/run/containerd/debug.sock', skipped: [], durationSeconds: 0, targets: [] };
+    expect(invalid(schema, { ...common, enabled: true, samplingPeriod: null, contentions: 3, delaySeconds: 0.5, top: [{ func: 'f', flatSeconds: 0.5, cumSeconds: 0.5 }] })).toBeNull();
+    expect(invalid(schema, common)).toMatch(/contentions/);
+  });
 
   it('refuses a probe without a schema in one line', async () => {
     const res = await runCli(['probes', '--schema', 'nope']);

@@ -5,12 +5,13 @@
  * (se.sum_exec_runtime) when it exits or execs the workload. Both compared as rates, since the
  * windows differ by ctrscope's start-up.
  */
-import { readFileSync, readdirSync, rmSync, mkdtempSync } from 'node:fs';
+import { rmSync, mkdtempSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
+import { schedstatNs, shimPidOf } from '../helpers/runtime.js';
 import { waitFor } from '../helpers/host.js';
 import { refCount, relDiff, runProbe, underLoad } from '../helpers/probe-run.js';
 
@@ -21,21 +22,7 @@ const ID = `ctrscope-rc-busy-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'ctrscope-rc-'));
 const ctr = (...args: string[]) => spawnSync('ctr', ['-n', NS, ...args], { encoding: 'utf8', timeout: 30_000 });
 
-/** CPU time of every thread of a process so far, ns (/proc/PID/task/TID/schedstat, first field). */
-function schedstatNs(pid: number): number {
-  return readdirSync(`/proc/${pid}/task`).reduce((a, tid) => {
-    try {
-      return a + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      return a;
-    }
-  }, 0);
-}
 
-function shimPidOf(id: string): number | null {
-  const out = spawnSync('pgrep', ['-f', `containerd-shim-runc-v2 -namespace ${NS} -id ${id} `], { encoding: 'utf8' }).stdout.trim();
-  return out ? Number(out.split('\n')[0]) : null;
-}
 
 afterAll(() => {
   ctr('tasks', 'kill', '-s', 'KILL', ID);
@@ -52,8 +39,8 @@ describe.skipIf(skip)('runtime-cost on the real containerd', () => {
     // A container that prints fast to a log file: its shim copies every line (real shim work).
     const run = ctr('run', '-d', '--log-uri', `file://${dir}/busy.log`, 'docker.io/library/busybox:latest', ID, 'sh', '-c', 'while :; do echo 0123456789abcdef0123456789abcdef; done');
     expect(run.status, run.stderr).toBe(0);
-    expect(await waitFor(() => shimPidOf(ID) !== null, 10_000), 'the busy container has a shim').toBe(true);
-    const shim = shimPidOf(ID)!;
+    expect(await waitFor(() => shimPidOf(NS, ID) !== null, 10_000), 'the busy container has a shim').toBe(true);
+    const shim = shimPidOf(NS, ID)!;
     const ref = refCount(
       'tracepoint:sched:sched_process_exit /strncmp(comm, "runc", 4) == 0/ { @runc_ns = sum(curtask->se.sum_exec_runtime); @exits = count(); } ' +
         'tracepoint:syscalls:sys_enter_execve /comm == "runc:[2:INIT]"/ { @runc_ns = sum(curtask->se.sum_exec_runtime); }',

@@ -105,7 +105,7 @@ describe.skipIf(skip)('ctrscope serve scraped by a real Prometheus, under a cont
       const r = await prom.query(q);
       if (r.length > 0) withData.add(title);
     }
-    for (const t of ['Syscalls per second by role', 'Busiest syscalls', 'VFS read/write latency p50 / p99', "ctrscope's own CPU (itself and its tracers)", 'Probes: backend and attach point']) expect(withData, t).toContain(t);
+    for (const t of ['Syscalls per second by role', 'Busiest syscalls', 'VFS read/write latency p50 / p99', "ctrscope's own CPU (itself and its tracers)", 'Probes: backend and attach point', 'Runtime CPU per container (shim + runc), top 10']) expect(withData, t).toContain(t);
   }, 60_000);
 
   it('SIGTERM stops every tracer and exits 0', async () => {

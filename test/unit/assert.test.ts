@@ -74,7 +74,8 @@ describe('binding to a probe', () => {
     expect(refusal('vfs-latency', ['read.p99 < 5'])).toBe("ctrscope: --assert 'read.p99 < 5': read.p99 is a duration, and no unit does not fit it (write its value with ns, us, ms or s)");
     expect(refusal('vfs-latency', ['read.count > 5ms'])).toBe("ctrscope: --assert 'read.count > 5ms': read.count is a count, and unit 'ms' does not fit it (write its value with a plain number)");
     expect(refusal('syscall-count', ['errors.percent < 5/s'])).toContain('errors.percent is a percent');
-    expect(refusal('goroutines', ['x < 1'])).toContain('probe goroutines has no assertable fields');
+    expect(refusal('nope', ['x < 1'])).toContain('probe nope has no assertable fields');
+    expect(refusal('goroutines', ['goroutines < 1ms'])).toContain('goroutines is a count');
     expect(refusal('vfs-latency', ['read.p99 < 5ms\u0007'])).toContain('outside printable ASCII');
     expect(refusal('vfs-latency', ['x'.repeat(201)])).toContain('longer than 200 characters');
     expect(refusal('syscall-count', [`syscall.${'a'.repeat(65)}.calls > 1`])).toContain('longer than 64 characters');
@@ -93,6 +94,16 @@ describe('binding to a probe', () => {
     expect(names.length).toBeGreaterThanOrEqual(Object.keys(PROBES).length);
     for (const n of names) expect(known.has(n), n).toBe(true);
     for (const n of Object.keys(PROBES)) expect(ASSERTABLE[n]?.length ?? 0, n).toBeGreaterThan(0);
+    for (const n of Object.keys(NATIVE_PROBES)) expect(ASSERTABLE[n]?.length ?? 0, n).toBeGreaterThan(0);
+  });
+
+  it("takes container-start's p95 and max of a phase from the starts (hand-written: three starts, one without the phase)", () => {
+    const starts = [0.1, 0.3, 0.2].map((v, i) => ({ id: `c${i}`, totalSeconds: v * 2, phases: { 'runc init': i === 2 ? null : v, 'shim start': v / 2 } }));
+    const report = { durationSeconds: 1, starts, phases: [] };
+    const b = bindAssertions('container-start', ['phase.runc-init.max < 250ms', 'phase.total.p95 < 590ms', 'phase.shim-start.max == 150ms', 'phase.task-start.p95 < 1s']);
+    const out = evaluate(b, report);
+    expect(out.map((o) => o.measured)).toEqual([0.3, expect.closeTo(0.58, 9), 0.15, null]);
+    expect(out.map((o) => o.held)).toEqual([false, true, true, false]);
   });
 });
 

@@ -17,6 +17,8 @@ import { latencyView } from './vfs.js';
 import { KernelPrintReader, targetChange, targetChangeInLine, type KernelPrint } from './kernel-print.js';
 import { numbersOf } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
+import type { HostTargets } from '../../targets/discover.js';
+import { RuntimeCostReader, runtimeParts } from './runtime-cost.js';
 
 /** Seconds one print covers (the program's interval). */
 export const PRINT_S = 2;
@@ -97,6 +99,8 @@ export class KernelSource implements LiveSource {
   private lastTick: number | null = null;
   /** Target execs and exits seen (the feed looks at /proc again when this grows). */
   targetChanges = 0;
+  /** What each container costs the runtime (the targets panel's RT CPU column). */
+  private readonly runtime = new RuntimeCostReader();
 
   constructor(private readonly nameOf: (nr: number) => string) {}
 
@@ -122,6 +126,7 @@ export class KernelSource implements LiveSource {
   }
 
   private onPrintf(text: string, t: number): void {
+    if (this.runtime.printf(text, t)) return;
     if (targetChange(text)) {
       this.targetChanges++;
       return;
@@ -137,6 +142,7 @@ export class KernelSource implements LiveSource {
     // The seconds the print covers: its tick says; END's last part, the time since the last tick.
     const secs = p.seconds > 0 ? p.seconds : Math.min(PRINT_S, Math.max(0.1, (p.t - (this.lastTick ?? p.t - PRINT_S * 1000)) / 1000));
     this.lastTick = p.t;
+    this.runtime.print(p);
     const pids = new Map<number, PerPid>();
     const perPid = (pid: number, comm: string): PerPid => {
       let x = pids.get(pid);
@@ -286,16 +292,16 @@ export class KernelSource implements LiveSource {
     this.targets = [];
   }
 
-  output(t: number): SourceOutput {
+  output(t: number, host?: HostTargets): SourceOutput {
     // Slow calls are rare (a few a second at most): their rate over the last 10 s.
     while (this.slowTimes.length && this.slowTimes[0]! <= t - 10_000) this.slowTimes.shift();
     return {
       eventsPerSec: this.total,
       lost: this.lostBefore + this.reader.lost,
-      unrecognized: this.unreadBefore + this.reader.unrecognized,
+      unrecognized: this.unreadBefore + this.reader.unrecognized + this.runtime.unrecognized,
       syscalls: this.syscalls,
       vfs: this.vfs,
-      targets: this.targets,
+      targets: host ? [...this.targets, ...runtimeParts(this.runtime.ledger, host, t)] : this.targets,
       events: this.items,
       eventRates: { open: this.rates.open, exec: this.rates.exec, slow: this.slowTimes.length / 10 },
     };

@@ -17,6 +17,8 @@
 import { ProcCounterParser, TICKS_PER_SEC, type ProcPoll, type ProcSample } from '../../../parsers/proc-counters.js';
 import { ProcCounterReader, counterTargets } from '../../host/proc-counters.js';
 import { discover } from '../../targets/discover.js';
+import { SHIM_COMM } from '../../targets/names.js';
+import { RT_SHIM } from '../../live-model/types.js';
 import type { CounterLine, SchedView } from '../../live-model/types.js';
 import { LABELS, PerfStatSchedSource } from './sched-perf-stat.js';
 import type { LiveSource, LiveSourceDef, RunInfo, SourceOutput, TargetPart } from './types.js';
@@ -159,6 +161,9 @@ class ProcPolls {
     const targets: TargetPart[] = stale
       ? []
       : procs.map((d) => ({ pid: d.pid, comm: d.comm, metrics: d.measured ? { 'ctx-sw/s': d.cs / dt, 'cpu%': ((d.cpuTicks / TICKS_PER_SEC) * 100) / dt } : { 'ctx-sw/s': null, 'cpu%': null } }));
+    // A shim's CPU over its life so far: its part of the targets panel's RT CPU column (live-sources/runtime-cost.ts).
+    const lifeCpu = new Map((this.prev?.procs ?? []).map((p) => [p.pid, (p.utime + p.stime) / TICKS_PER_SEC]));
+    for (const x of targets) if (x.comm === SHIM_COMM && lifeCpu.has(x.pid)) x.metrics![RT_SHIM] = lifeCpu.get(x.pid)!;
     const sched: SchedView = { counters, processes: procs.length, ...(stale && { stale }) };
     return { eventsPerSec: 0, lost: 0, unrecognized, sched, targets };
   }

@@ -1,0 +1,97 @@
+/**
+ * What live-kernel.bt prints for the runtime's cost: the @rt map ([owner, part] -> ns, see the
+ * program's header) and its `shim-exec` lines: a runc v2 shim was executed, with its arguments in parts of
+ * 128 bytes (bpftrace's %r: NUL-separated, non-printable bytes as \xNN):
+ *
+ *   shim-exec 28974 30158 148 0 /usr/bin/containerd-shim-runc-v2\x00-namespace\x00ctrscope\x00-address\x00...
+ *   shim-exec 28974 30158 148 128 d\x00-id\x00rcexp-2\x00start\x00IS_SANDBOX=yes\x00...
+ *
+ * (PID PPID LEN OFF BYTES: LEN bytes of arguments, this part from OFF; the last part runs on into
+ * the environment, cut here at LEN.) Pure: lines in, whole command lines out; a line it cannot
+ * read is counted, never thrown. Parts of one exec arrive in order (one probe, one CPU).
+ */
+
+export interface ShimExec {
+  pid: number;
+  ppid: number;
+  argv: string[];
+}
+
+/** Bytes of arguments one part carries (the program's buf() size). */
+export const PART_BYTES = 128;
+/** Parts the program prints at most (arguments past this are not printed). */
+export const MAX_PARTS = 3;
+/** Execs whose parts are not all in yet, kept at most (the oldest is dropped, counted unread). */
+const PENDING_MAX = 64;
+
+/** bpftrace's %r text back to bytes (as latin1 characters). */
+export function unescapeBuf(text: string): string {
+  return text.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+const LINE = /^shim-exec (\d+) (\d+) (\d+) (\d+) (.*?)\n?$/s;
+
+export class ShimExecReader {
+  private readonly pending = new Map<number, { ppid: number; len: number; text: string }>();
+  unrecognized = 0;
+
+  /** One printf text. Returns the exec once its last part is in; null while parts are missing or the line is not one. */
+  line(text: string): ShimExec | null {
+    const m = LINE.exec(text);
+    if (!m) {
+      this.unrecognized++;
+      return null;
+    }
+    const [pid, ppid, len, off] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
+    const bytes = unescapeBuf(m[5]!);
+    let p = this.pending.get(pid);
+    if (off === 0) {
+      if (p) this.unrecognized++;
+      p = { ppid, len, text: '' };
+    } else if (!p || p.text.length !== off || p.len !== len) {
+      // A part without the ones before it.
+      if (p) this.pending.delete(pid);
+      this.unrecognized++;
+      return null;
+    }
+    p.text += bytes.slice(0, PART_BYTES);
+    if (off + PART_BYTES < len && off + PART_BYTES < MAX_PARTS * PART_BYTES) {
+      this.pending.delete(pid);
+      this.pending.set(pid, p);
+      if (this.pending.size > PENDING_MAX) {
+        this.pending.delete(this.pending.keys().next().value!);
+        this.unrecognized++;
+      }
+      return null;
+    }
+    this.pending.delete(pid);
+    const args = p.text.slice(0, len).split('\u0000');
+    // LEN counts the last argument's NUL: the split leaves an empty string after it.
+    if (p.text.length >= len && args[args.length - 1] === '') args.pop();
+    return { pid, ppid: p.ppid, argv: args };
+  }
+}
+
+/** One @rt entry: the CPU (ns) of part 0 (a shim's own threads), 1 (runc) or 2 (runc init's exec) charged to shim pid `owner`. */
+export interface RuntimeExitRow {
+  owner: number;
+  part: number;
+  ns: number;
+}
+
+/** A print's @rt map ({"OWNER,PART": ns}) as rows, and how many entries could not be read. */
+export function runtimeExitRows(map: unknown): { rows: RuntimeExitRow[]; unrecognized: number } {
+  const rows: RuntimeExitRow[] = [];
+  let unrecognized = 0;
+  if (map === undefined) return { rows, unrecognized };
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { rows, unrecognized: 1 };
+  for (const [key, v] of Object.entries(map)) {
+    const m = /^(\d+),([012])$/.exec(key);
+    if (!m || typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      unrecognized++;
+      continue;
+    }
+    rows.push({ owner: Number(m[1]), part: Number(m[2]), ns: v });
+  }
+  return { rows, unrecognized };
+}
