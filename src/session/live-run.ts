@@ -53,7 +53,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
-  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch }, 'live', now);
+  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch, startedAtMs: t0 }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });

@@ -4,6 +4,7 @@
  * listed in ./index.ts.
  */
 import type { HostTargets } from '../../targets/discover.js';
+import type { ContainerdLogView } from '../../aggregate/containerd-log-panel.js';
 import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
@@ -27,6 +28,7 @@ export interface SourceOutput {
   eventRates?: Partial<Record<EventKind, number>>;
   targets?: TargetPart[];
   containerd?: ContainerdView;
+  containerdLog?: ContainerdLogView;
 }
 
 /** What is known about one run of a source: a tracer process, or one poll. */
@@ -56,6 +58,8 @@ export interface LiveSource {
 export interface SourceContext {
   /** Node's process.arch of the traced host: syscall numbers differ between architectures. */
   arch: string;
+  /** Wall clock at the session's start, ms since the epoch (a replay: the recorded start). */
+  startedAtMs?: number;
 }
 
 export interface LiveSourceDef {
@@ -79,5 +83,7 @@ export interface LiveSourceDef {
     fetch(host: HostTargets): Promise<string>;
     /** What the status bar names as its backend (default "metrics"). */
     backend?: string;
+    /** Ends what fetch keeps open (a followed log's child process), when the session stops. */
+    stop?(): Promise<void>;
   };
 }
