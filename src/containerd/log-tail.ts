@@ -156,14 +156,14 @@ class JournalTail implements LogTail {
   readonly rotations = 0;
 
   constructor(source: Extract<LogSource, { kind: 'journald' }>, o: TailOptions) {
-    this.j = journalctl({ name: source.unit, match: source.match, directory: source.directory }, { follow: true, lines: o.backlogEntries ?? 0 });
+    this.j = journalctl({ name: source.unit, match: source.match, directory: source.directory }, { follow: true, lines: o.backlogEntries ?? 0, readOn: 'main' });
     // The child's output is cut to MAX_LINE + 1 as a file's is.
     this.j.start({ onStdoutLine: (l) => this.pending.push(l.length > MAX_LINE ? l.slice(0, MAX_LINE + 1) : l) });
   }
 
   async take(): Promise<string> {
     const x = this.j.exited;
-    if (x && this.pending.length === 0) throw new Error(`journalctl exited (${x.signal ?? `code ${x.code}`})${x.stderrTail.at(-1) ? `: ${x.stderrTail.at(-1)}` : ''}`);
+    if (x && this.pending.length === 0) throw new Error(`journalctl exited (${x.signal ?? `code ${x.code}`})${x.watchdog ? `: ${x.watchdog}` : x.stderrTail.at(-1) ? `: ${x.stderrTail.at(-1)}` : ''}`);
     const out = this.pending.length ? this.pending.join('\n') + '\n' : '';
     this.pending = [];
     return out;

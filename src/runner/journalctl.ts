@@ -4,6 +4,7 @@
  * under that name, e.g. through systemd-cat or syslog), from the system journal or a directory (-D).
  */
 import { Tracer } from './tracer.js';
+import type { ReadOn } from './drain-pool.js';
 
 export interface JournalQuery {
   /** The unit or identifier. */
@@ -30,7 +31,8 @@ export function journalctlArgv(q: JournalQuery, opts: { sinceEpochSeconds?: numb
   ];
 }
 
-export function journalctl(q: JournalQuery | string, opts: { sinceEpochSeconds?: number; untilEpochSeconds?: number; follow: boolean; lines?: number }): Tracer {
+/** readOn 'main': a follow that prints a few lines a second needs no drain thread. */
+export function journalctl(q: JournalQuery | string, opts: { sinceEpochSeconds?: number; untilEpochSeconds?: number; follow: boolean; lines?: number; readOn?: ReadOn }): Tracer {
   const query = typeof q === 'string' ? { name: q } : q;
-  return new Tracer({ label: 'journalctl', argv: journalctlArgv(query, opts), graceMs: 500 });
+  return new Tracer({ label: 'journalctl', argv: journalctlArgv(query, opts), graceMs: 500, readOn: opts.readOn });
 }
