@@ -40,6 +40,8 @@ export interface ServeState {
   cost(): CostSample;
   /** Live processes by role, from the latest discovery. */
   targets(): Record<string, number>;
+  /** Lines containerd logged while serve ran, by level (absent: its log is not read). */
+  containerdLogLevels?(): Record<string, number>;
 }
 
 export const PROMETHEUS_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -98,6 +100,7 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   );
   gauge(reg, 'ctrscope_probe_up', '1 while the source runs (tracer attached or poll answering), 0 when it failed or stopped', ['source'], perSource(s, (x) => (x.state === 'running' ? 1 : 0)));
   gauge(reg, 'ctrscope_targets', 'Live processes of each role ctrscope found (containerd, shim, container)', ['role'], () => Object.entries(s.targets()).map(([role, n]): [Labels, number] => [{ role }, n]));
+  counter(reg, 'ctrscope_containerd_log_lines_total', "Lines containerd logged while serve ran (its log file or journald), by level as logrus names them", ['level'], () => Object.entries(s.containerdLogLevels?.() ?? {}).map(([level, n]): [Labels, number] => [{ level }, n]));
   gauge(reg, 'ctrscope_build_info', 'ctrscope\'s version (value 1)', ['version'], () => [[{ version: VERSION }, 1]]);
   return reg;
 }

@@ -24,6 +24,7 @@ import { nullSink } from '../session/record-format.js';
 import { KernelCounters } from './kernel-counters.js';
 import { closeServer, listen, showAddress, type ListenAddress } from './listen.js';
 import { exposition, type ServeState, type SourceInfo } from './metrics.js';
+import { containerdLogSourceDef, createContainerdLogLiveSource } from '../session/live-sources/containerd-log.js';
 import { roleOfComm } from './roles.js';
 import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
@@ -53,9 +54,13 @@ export async function runServe(o: ServeOptions): Promise<number> {
   // The live view's two sources as they are (probe, tracer plan, poll), read by serve's counters.
   const kernel = new KernelCounters(syscallNamer(process.arch), roleOf);
   const sched = new SchedCounters(roleOf);
+  // containerd's log from serve's start (no backlog): its lines by level.
+  const logDef = containerdLogSourceDef({ backlog: false });
+  let log: ReturnType<typeof createContainerdLogLiveSource> | undefined;
   const defs: LiveSourceDef[] = [
     { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
+    { ...logDef, create: (ctx) => (log = createContainerdLogLiveSource(ctx)) },
   ];
   const t0 = Date.now();
   const now = () => Date.now() - t0;
@@ -74,10 +79,11 @@ export async function runServe(o: ServeOptions): Promise<number> {
     sched,
     cost: () => cost.sample(),
     targets: () => countRoles(host),
+    containerdLogLevels: () => log?.output(now()).containerdLog.levels ?? {},
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
-        const src = d.id === 'kernel' ? kernel : sched;
+        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : { unrecognized: log?.output(now()).unrecognized ?? 0 };
         return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src.unrecognized };
       }),
   };

@@ -42,37 +42,45 @@ export function createContainerdLogLiveSource(ctx: SourceContext): LiveSource & 
   };
 }
 
-let tail: LogTail | undefined;
-let failed: { atMs: number; error: Error } | undefined;
 /** After the log could not be found, look again this often (finding it scans /proc). */
 const RETRY_MS = 30_000;
 
-export const containerdLogSource: LiveSourceDef = {
-  id: 'containerd-log',
-  probe: 'logs',
-  panels: ['containerd'],
-  create: (ctx) => createContainerdLogLiveSource(ctx),
-  poll: {
-    everyMs: 1000,
-    backend: 'log',
-    async fetch() {
-      if (!tail) {
-        if (failed && Date.now() - failed.atMs < RETRY_MS) throw failed.error;
-        try {
-          tail = tailLog(findLogSource({}), { backlogBytes: 64 * 1024, backlogEntries: 200 });
-          failed = undefined;
-        } catch (e) {
-          failed = { atMs: Date.now(), error: e as Error };
-          throw e;
+/**
+ * The source's definition, with its own tail: `backlog` false starts at the log's end (serve,
+ * whose counters count only what was logged while it runs).
+ */
+export function containerdLogSourceDef(o: { backlog: boolean } = { backlog: true }): LiveSourceDef {
+  let tail: LogTail | undefined;
+  let failed: { atMs: number; error: Error } | undefined;
+  return {
+    id: 'containerd-log',
+    probe: 'logs',
+    panels: ['containerd'],
+    create: (ctx) => createContainerdLogLiveSource(ctx),
+    poll: {
+      everyMs: 1000,
+      backend: 'log',
+      async fetch() {
+        if (!tail) {
+          if (failed && Date.now() - failed.atMs < RETRY_MS) throw failed.error;
+          try {
+            tail = tailLog(findLogSource({}), o.backlog ? { backlogBytes: 64 * 1024, backlogEntries: 200 } : {});
+            failed = undefined;
+          } catch (e) {
+            failed = { atMs: Date.now(), error: e as Error };
+            throw e;
+          }
         }
-      }
-      return tail.take();
+        return tail.take();
+      },
+      async stop() {
+        const t = tail;
+        tail = undefined;
+        failed = undefined;
+        await t?.stop();
+      },
     },
-    async stop() {
-      const t = tail;
-      tail = undefined;
-      failed = undefined;
-      await t?.stop();
-    },
-  },
-};
+  };
+}
+
+export const containerdLogSource: LiveSourceDef = containerdLogSourceDef();
