@@ -22,7 +22,7 @@
  * A "pid" key part (cpu-profile.bt and off-cpu.bt key by it) is not printed: it says whose
  * addresses a user stack holds, so that `symbolize` can name the ones bpftrace left raw.
  */
-import { WHY, type Resolved } from './symbolize.js';
+import { ENDS_STACK, WHY, type Resolved } from './symbolize.js';
 
 export type StackKeyPart = 'kstack' | 'ustack' | 'pid' | 'text';
 
@@ -108,7 +108,8 @@ export const UNRESOLVED_BY_TRACER = 'left unresolved by the tracer (no symbolize
  * The user frames of one stack field, leaf first, with raw addresses named where the symbolizer
  * can. An address in none of the process's mappings ends the stack there (one "[unknown]"): the
  * frame-pointer walk went through code without frame pointers and what follows is garbage (up to
- * 127 copies of one bogus address, which would otherwise outweigh every real frame).
+ * 127 copies of one bogus address, which would otherwise outweigh every real frame). So does a
+ * library address past the leaf in a process whose maps were never read (ENDS_STACK).
  */
 function userFrames(field: string, pid: number | null, comm: string, opts: FoldOptions, tally?: FrameTally): string[] {
   const out: string[] = [];
@@ -123,7 +124,9 @@ function userFrames(field: string, pid: number | null, comm: string, opts: FoldO
       else {
         if (!opts.keepAddresses) f = '[unknown]';
         const why = r ? r.why : UNRESOLVED_BY_TRACER;
-        stop = why === WHY.unmapped;
+        // A library leaf of a gone process is the sampled instruction itself: when the library
+        // kept the caller's frame pointer the walk above it is sound, so only later ones end it.
+        stop = ENDS_STACK.has(why) && (why !== WHY.goneLibrary || out.length > 0);
         tally?.why.set(why, (tally.why.get(why) ?? 0) + 1);
       }
     }
@@ -221,4 +224,23 @@ export function seenPid(line: string): number | null {
   if (line.indexOf('seen ') === -1) return null;
   const m = SEEN.exec(line);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * The pid and file of a `printf("exec %d %s\n", pid, str(args->filename))` line (-f json; the
+ * file is JSON-escaped by bpftrace), else null. The file is what execve was given: maybe relative,
+ * or /proc/self/exe (runc init), so the caller decides what it can use.
+ */
+export function execLine(line: string): { pid: number; file: string } | null {
+  if (line.indexOf('"exec ') === -1) return null;
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const data = (o as { type?: unknown; data?: unknown })?.data;
+  if ((o as { type?: unknown }).type !== 'printf' || typeof data !== 'string') return null;
+  const m = /^exec (\d+) (.+)\n$/s.exec(data);
+  return m ? { pid: Number(m[1]), file: m[2]! } : null;
 }

@@ -29,6 +29,12 @@ export interface EventsResult {
   dropped: number;
 }
 
+/** The events a container start is split by (src/aggregate/start-phases.ts); the others are not kept. */
+export const START_TOPICS: ReadonlySet<string> = new Set(['/snapshot/prepare', '/containers/create', '/tasks/create', '/tasks/start']);
+
+/** `ctr events` arguments that ask containerd for those topics alone (its filters are OR'd). */
+export const startTopicFilters = (): string[] => [...START_TOPICS].map((t) => `topic=="${t}"`);
+
 const LINE = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,9}))? ([+-])(\d\d)(\d\d) \S+ (\S+) (\/\S*)(?: (.*))?$/;
 
 /** Parses one line, or returns null. */

@@ -50,10 +50,25 @@ export const WHY = {
    * pointers (libc) read garbage from here on, so the frames past it are dropped.
    */
   unmapped: 'stack walk left the mappings (code without frame pointers); frames past it dropped',
+  /**
+   * Outside the fixed-address executable of a process whose maps were never read (it was gone
+   * first): a shared library's or the loader's frame, whose load address only the maps had (or
+   * garbage past such code, walked without frame pointers), so the frames past it are dropped.
+   */
+  goneLibrary: 'library frame of a process gone before its maps were read; frames past it dropped',
 } as const;
 export type UnknownWhy = (typeof WHY)[keyof typeof WHY];
 
 export type Resolved = { frame: string } | { why: UnknownWhy };
+
+/** Reasons after which the rest of a user stack is not worth reading (the walk went astray). */
+export const ENDS_STACK: ReadonlySet<string> = new Set([WHY.unmapped, WHY.goneLibrary]);
+
+const PT_LOAD = 1;
+/** True when addr lies in one of b's loadable segments (an ET_EXEC's link-time addresses). */
+function inSegments(b: BinarySymbols, addr: number): boolean {
+  return b.segments.some((s) => s.type === PT_LOAD && addr >= s.vaddr && addr < s.vaddr + s.memsz);
+}
 
 /** The name of addr (a link-time address of binary b): .symtab, then .dynsym, then .gopclntab. */
 export function symbolIn(b: BinarySymbols, addr: number): string | null {
@@ -78,10 +93,14 @@ export class StackSymbolizer {
   /** comm → the executable most of its recorded processes ran (more than half of them), if any. */
   private readonly byComm = new Map<string, ProcessImage>();
 
+  /** Build id → a path it was seen at that is a file (for images run from a memfd or a deleted file). */
+  private readonly pathById = new Map<string, string>();
+
   constructor(
     private readonly images: ReadonlyMap<number, ProcessImage>,
     private readonly load: BinaryLoader,
   ) {
+    for (const img of images.values()) if (img.buildId && img.exe && !img.exe.startsWith('/memfd:')) this.pathById.set(img.buildId, img.exe);
     // A process read just as it executed another program can show the old comm with the new exe
     // (a shim's child becoming runc): the majority decides, not unanimity.
     const votes = new Map<string, Map<string, { img: ProcessImage; n: number }>>();
@@ -111,25 +130,42 @@ export class StackSymbolizer {
   }
 
   private compute(pid: number | null, comm: string, addr: number): Resolved {
-    const img = pid === null ? undefined : this.images.get(pid);
+    let img = pid === null ? undefined : this.images.get(pid);
+    // The stack was taken under another comm than the one recorded for the pid: the process ran
+    // another program then (a fork of containerd before it executed the shim), so the program
+    // that comm's processes ran says more than this pid's later maps.
+    const other = img && img.comm !== null && img.comm !== comm ? this.byComm.get(comm) : undefined;
+    if (other) img = { ...other, pid: pid ?? other.pid, maps: null };
     let miss: Resolved = { why: WHY.gone };
     if (img?.maps) {
       miss = this.viaMaps(img, addr);
       if ('frame' in miss || miss.why !== WHY.unmapped) return miss;
     }
     // Not in the maps read (or none read): a fixed-address executable names the address all the
-    // same, from the process's own exe, or, when the stack was taken under another comm (the
-    // process executed another program before its maps were read: a shim's child becoming runc),
-    // from the one executable every recorded process of that comm ran.
-    const exe = img?.exe && (img.comm === null || img.comm === comm) ? img : this.byComm.get(comm);
+    // same, from the process's own exe (told by the kernel at exec, or read while it ran), or,
+    // when nothing was recorded of the pid, from the one executable the processes of that comm ran.
+    const exe = img?.exe ? img : this.byComm.get(comm);
     if (exe?.exe) {
-      const b = this.load(exe.exe, exe.buildId);
+      const b = this.binary(exe.exe, exe.buildId);
       if (b && b.type === ET_EXEC) {
         const name = symbolIn(b, addr);
         if (name) return { frame: name };
+        // Without maps, an address outside the executable is a library's (or garbage past one).
+        if (!img?.maps && !inSegments(b, addr)) return { why: WHY.goneLibrary };
       }
     }
     return miss;
+  }
+
+  /**
+   * The binary at path, or when it cannot be read there (runc init runs from a sealed memfd copy
+   * of runc: "/memfd:runc_cloned:/proc/self/exe (deleted)"), the same build id at a path another
+   * process ran it from.
+   */
+  private binary(path: string, buildId: string | null): BinarySymbols | null {
+    const b = this.load(path, buildId);
+    const other = b || !buildId ? undefined : this.pathById.get(buildId);
+    return b ?? (other && other !== path ? this.load(other, buildId) : null);
   }
 
   private viaMaps(img: ProcessImage, addr: number): Resolved {
@@ -137,7 +173,7 @@ export class StackSymbolizer {
     if (!m) return { why: WHY.unmapped };
     if (!isFile(m.path)) return m.path.startsWith('[') && m.path !== '[heap]' && m.path !== '[stack]' ? { frame: m.path } : { why: WHY.jit };
     const path = strip(m.path);
-    const b = this.load(path, path === img.exe ? img.buildId : null);
+    const b = this.binary(path, path === img.exe ? img.buildId : null);
     if (!b) return { why: WHY.unreadable };
     let at: number | null = addr;
     if (b.type !== ET_EXEC) at = fileOffsetToAddr(b.segments, addr - m.start + m.offset);

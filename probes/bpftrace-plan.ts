@@ -1,5 +1,4 @@
 /** The plan of a bpftrace probe: its .bt program with the context's target predicate, values as positional arguments. */
-import { readBt } from './scripts.js';
 import { contextPredicate, withPredicate } from './filter.js';
 import type { ProbeContext, TracerPlan } from './types.js';
 
@@ -9,8 +8,15 @@ export function bpftracePlan(ctx: ProbeContext, script: string, attachPoint: str
     backend: 'bpftrace',
     attachPoint,
     skipped: [],
-    argv: ['bpftrace', '-f', 'json', '-e', withPredicate(readBt(script), pred), ...pred.args],
+    argv: ['bpftrace', '-f', 'json', '-e', withPredicate(program(ctx, script), pred), ...pred.args],
     parser: 'bpftrace-json',
     ...extra,
   };
+}
+
+/** A shipped program's text from the context (probes/NAME.bt). */
+export function program(ctx: ProbeContext, name: string): string {
+  const text = ctx.facts.programs[name];
+  if (text === undefined) throw new Error(`probes/${name}.bt is not in the probe context`);
+  return text;
 }

@@ -5,12 +5,7 @@
  */
 import type { TargetSelection } from '../src/targets/resolve.js';
 import type { ProbeContext } from './types.js';
-import { SHIM_COMM } from '../src/targets/discover.js';
-
-export const CONTAINERD_COMM = 'containerd';
-import { cgroupIdOf, pidsInCgroupOf } from '../src/host/cgroup.js';
-import { comm, listPids } from '../src/targets/procfs.js';
-import { ownTree } from '../src/targets/resolve.js';
+import { CONTAINERD_COMM, SHIM_COMM } from '../src/targets/names.js';
 
 export interface Predicate {
   /** e.g. `(pid == $1 && @ctrscope_exited[$1] == 0) || comm == str($2)` */
@@ -96,13 +91,11 @@ function replaceFirstGroup(line: string, end: number, text: string): string {
  * (new processes in the container are then followed), else by the pids in their cgroup.
  */
 export function contextPredicate(ctx: ProbeContext): Predicate {
-  const containers = ctx.targets.filter((t) => t.role === 'container' && ctx.selection.containers.includes(t.id ?? ''));
   const cgroups: number[] = [];
   const pids: number[] = [];
-  for (const c of containers) {
-    const id = cgroupIdOf(c.pid);
-    if (id !== null) cgroups.push(id);
-    else pids.push(...pidsInCgroupOf(c.pid));
+  for (const c of selectedContainers(ctx)) {
+    if (c.cgroupId !== null) cgroups.push(c.cgroupId);
+    else pids.push(...c.pids);
   }
   return targetPredicate(ctx.selection, pids, cgroups);
 }
@@ -111,15 +104,19 @@ export function contextPredicate(ctx: ProbeContext): Predicate {
  * Every pid a pid-list tracer (perf, strace) should attach to for a context, without duplicates:
  * the resolved targets, each --container's processes, and the processes whose comm is a --comm now.
  */
-export function contextPids(ctx: ProbeContext): number[] {
-  const out = new Set<number>();
-  if (ctx.selection.comms.length) {
-    const own = ownTree();
-    for (const pid of listPids()) if (!own.has(pid) && ctx.selection.comms.includes(comm(pid) ?? '')) out.add(pid);
-  }
+export function contextPids(ctx: Pick<ProbeContext, 'selection' | 'targets' | 'facts'>): number[] {
+  const out = new Set<number>(ctx.facts.commPids);
+  const containers = new Map(selectedContainers(ctx).map((c) => [c.pid, c]));
   for (const t of ctx.targets) {
-    if (t.role === 'container' && ctx.selection.containers.includes(t.id ?? '')) for (const p of pidsInCgroupOf(t.pid)) out.add(p);
+    const c = containers.get(t.pid);
+    if (c) for (const p of c.pids) out.add(p);
     else out.add(t.pid);
   }
   return [...out];
+}
+
+/** The --container targets' cgroup facts. */
+function selectedContainers(ctx: Pick<ProbeContext, 'selection' | 'targets' | 'facts'>): ProbeContext['facts']['containers'] {
+  const pids = new Set(ctx.targets.filter((t) => t.role === 'container' && ctx.selection.containers.includes(t.id ?? '')).map((t) => t.pid));
+  return ctx.facts.containers.filter((c) => pids.has(c.pid));
 }

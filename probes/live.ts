@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { bpftracePlan } from './bpftrace-plan.js';
 import { symbolEnv } from './stack-probes.js';
 import type { ProbeDefinition } from './types.js';
+import { startTopicFilters } from '../parsers/containerd-events.js';
 
 const noParams = z.object({}).strict();
 
@@ -37,9 +38,25 @@ export const liveStacks: ProbeDefinition<z.infer<typeof noParams>> = {
 };
 
 /**
+ * containerd's event stream (`ctr events`, every namespace), read with live-kernel.bt's exec lines
+ * to split container starts into phases (src/session/live-sources/starts.ts). One subscriber for
+ * the session, filtered by containerd to the four topics a start is split by (four lines a start
+ * instead of about thirteen: ctr's formatting and our reading were a measurable share of the cost).
+ */
+export const liveContainerdEvents: ProbeDefinition<z.infer<typeof noParams>> = {
+  name: 'containerd-events',
+  summary: 'the live view: containerd\'s events (ctr events), for container starts with live-kernel\'s execs',
+  backends: ['ctr'],
+  params: noParams,
+  inKernel: false,
+  // Read line by line by the live source (the plan's parser is not used).
+  plan: () => ({ backend: 'ctr', attachPoint: 'ctr events', skipped: [], argv: ['ctr', 'events', ...startTopicFilters()], parser: 'bpftrace-json', stopGraceMs: 1000 }),
+};
+
+/**
  * What the live programs' kernel hooks cost the traced host, as npm run bench:live measured it
  * on the development host (container starts kept against untraced blocks either side).
  */
 export const LIVE_KERNEL_COST = 'container starts kept 85-100% here (npm run bench:live)';
 
-export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks };
+export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks, 'containerd-events': liveContainerdEvents };

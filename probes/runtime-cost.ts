@@ -1,6 +1,6 @@
 /** runtime-cost: CPU, syscalls and read/write time of containerd, each shim and each runc, charged per container (bpftrace). */
 import { z } from 'zod';
-import { readBt } from './scripts.js';
+import { program } from './bpftrace-plan.js';
 import { CtrscopeError } from '../src/errors.js';
 import type { ProbeDefinition } from './types.js';
 
@@ -21,7 +21,7 @@ export const runtimeCost: ProbeDefinition<z.infer<typeof runtimeCostParams>> = {
       attachPoint: 'tracepoint:sched:sched_switch,raw_syscalls:sys_enter,syscalls:sys_enter_execve',
       skipped: [],
       // The pid arrives as a positional parameter; the program text is the shipped file as is.
-      argv: ['bpftrace', '-f', 'json', '-e', readBt('runtime-cost'), String(containerd.pid)],
+      argv: ['bpftrace', '-f', 'json', '-e', program(ctx, 'runtime-cost'), String(containerd.pid)],
       parser: 'bpftrace-json',
       // 80: a containerd id is at most 76 characters; more map keys: one per shim and runc process.
       env: { BPFTRACE_STRLEN: '80', BPFTRACE_MAP_KEYS_MAX: '16384' },

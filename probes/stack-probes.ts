@@ -4,11 +4,7 @@
  */
 import { z } from 'zod';
 import { bpftracePlan } from './bpftrace-plan.js';
-import { contextPids } from './filter.js';
 import type { ProbeContext, ProbeDefinition, TracerPlan } from './types.js';
-import { allFixedAddress } from '../src/host/elf.js';
-import { exePath } from '../src/targets/procfs.js';
-import { which } from '../src/host/preflight.js';
 
 export const stackParams = z.object({}).strict();
 
@@ -18,17 +14,7 @@ export const stackParams = z.object({}).strict();
  * table per stack and a few seconds of containerd stacks take minutes to print.
  */
 export function symbolEnv(ctx: ProbeContext): Record<string, string> {
-  const exes = new Set<string>();
-  for (const pid of contextPids(ctx)) {
-    const e = exePath(pid);
-    if (e) exes.add(e.replace(/ \(deleted\)$/, ''));
-  }
-  // Default targets include shims that start later: their binary counts too.
-  if (ctx.selection.defaultTargets) {
-    const shim = which('containerd-shim-runc-v2');
-    if (shim) exes.add(shim);
-  }
-  return allFixedAddress([...exes]) ? { BPFTRACE_CACHE_USER_SYMBOLS: '1' } : {};
+  return ctx.facts.fixedAddressExes ? { BPFTRACE_CACHE_USER_SYMBOLS: '1' } : {};
 }
 
 function stackPlan(ctx: ProbeContext, script: string, attachPoint: string): TracerPlan {

@@ -4,7 +4,6 @@
  * accounting (ptrace: every traced thread stops twice per syscall) after a warning about its cost.
  */
 import { z } from 'zod';
-import { btPath } from './scripts.js';
 import { contextPids } from './filter.js';
 import { bpftracePlan } from './bpftrace-plan.js';
 import { CtrscopeError } from '../src/errors.js';
@@ -64,5 +63,3 @@ export const syscallCount: ProbeDefinition<z.infer<typeof syscallCountParams>> =
     return bpftracePlan(ctx, 'syscall-count', 'tracepoint:raw_syscalls:sys_enter,sys_exit', { env: { BPFTRACE_MAP_KEYS_MAX: '16384' }, deltaMaps: SYSCALL_DELTA_MAPS });
   },
 };
-
-export const syscallCountScript = () => btPath('syscall-count');

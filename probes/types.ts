@@ -5,7 +5,8 @@ import type { HostTargets, Target } from '../src/targets/discover.js';
 import type { TargetSelection } from '../src/targets/resolve.js';
 import type { KernelFeatures } from '../src/host/features.js';
 
-export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics';
+/** ctr: containerd's own client (`ctr events`, containerd's event stream). */
+export type Backend = 'bpftrace' | 'perf' | 'strace' | 'pprof' | 'metrics' | 'ctr';
 
 /** A rung of an attach-point ladder that was not used, and why. */
 export interface SkippedAttach {
@@ -50,8 +51,28 @@ export interface ProbeContext {
   selection: TargetSelection;
   /** Resolved targets at start (containerd, shims, explicit pids). */
   targets: Target[];
-  /** What the kernel can do; when absent, plans read it from files (src/host/features.ts). */
-  features?: KernelFeatures;
+  /** What the kernel can do (src/host/features.ts detects it). */
+  features: KernelFeatures;
+  /** What plans need from /proc, cgroups, ELF files and probes/*.bt: plans do no I/O. */
+  facts: ProbeFacts;
+}
+
+/**
+ * Facts about the host a plan needs, gathered before planning by src/session/probe-context.ts
+ * (which does the I/O), so that plan() is a pure function of its context and parameters.
+ */
+export interface ProbeFacts {
+  /** Each --container target (by its pid): its v2 cgroup id, or null and the pids in its cgroup. */
+  containers: ReadonlyArray<{ pid: number; cgroupId: number | null; pids: readonly number[] }>;
+  /** The processes whose comm is one of --comm now, ctrscope's own tree left out. */
+  commPids: readonly number[];
+  /**
+   * Every target runs a fixed-address (non-PIE) executable, the shim's binary included for
+   * default targets: symbols then sit at the same addresses in every process of a binary.
+   */
+  fixedAddressExes: boolean;
+  /** The shipped .bt programs' text, by name (probes/NAME.bt). */
+  programs: Readonly<Record<string, string>>;
 }
 
 /** The JSON a one-shot run prints; probe-specific fields are added beside these. */

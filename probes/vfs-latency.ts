@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { bpftracePlan } from './bpftrace-plan.js';
 import type { ProbeContext, ProbeDefinition, SkippedAttach, TracerPlan } from './types.js';
-import { detectKernelSync, type KernelFeatures } from '../src/host/features.js';
+import type { KernelFeatures } from '../src/host/features.js';
 
 export const vfsLatencyParams = z.object({}).strict();
 
@@ -61,7 +61,7 @@ export const vfsLatency: ProbeDefinition<z.infer<typeof vfsLatencyParams>> = {
   params: vfsLatencyParams,
   inKernel: true,
   plan(ctx) {
-    const { usable, skipped } = chooseRungs(VFS_LADDER, ctx.features ?? detectKernelSync());
+    const { usable, skipped } = chooseRungs(VFS_LADDER, ctx.features);
     // Nothing usable by detection: still try the last rung, so bpftrace says what is wrong.
     const rungs = usable.length ? usable : [VFS_LADDER[VFS_LADDER.length - 1]!];
     let plan: TracerPlan | undefined;

@@ -15,6 +15,7 @@
  * so the phases of a start always add up to its total (first exec - begin).
  */
 import type { ContainerdEvent } from '../../parsers/containerd-events.js';
+export { START_TOPICS } from '../../parsers/containerd-events.js';
 import type { ExecRecord } from '../../parsers/exec-trace.js';
 
 export const PHASES = ['container create', 'task create', 'shim start', 'runc init', 'task start', 'first exec'] as const;

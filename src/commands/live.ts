@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { targetSelection, type RootOptions } from './root-options.js';
 import { settleForLongRun } from '../util/long-run.js';
+import { otlpConfig } from '../otel/config.js';
 
 export interface LiveFlags {
   demo?: boolean;
@@ -20,8 +21,9 @@ export function registerLive(program: Command): void {
 /** `ctrscope` with no --probe: the full-screen live view (plain-text snapshots when stdout is not a terminal). */
 export async function runLiveCommand(o: RootOptions & LiveFlags): Promise<number> {
   const selection = targetSelection(o);
+  const otlp = otlpConfig(o.otlpEndpoint);
   settleForLongRun();
   // Loaded on use: Ink and React take most of a second to load, and other commands never need them.
   const { runLive } = await import('../session/live-run.js');
-  return runLive({ selection, demo: !!o.demo, record: o.record });
+  return runLive({ selection, demo: !!o.demo, record: o.record, otlp });
 }

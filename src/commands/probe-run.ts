@@ -29,7 +29,7 @@ export function registerProbeRun(program: Command): void {
     .option('--metrics-url <url>', "containerd's metrics URL (default: from containerd's config)")
     .option('--count <n>', 'container-start: how many containers to start')
     .option('--watch', 'container-start: follow real container starts instead of starting any')
-    .option('--otlp-endpoint <url>', 'container-start: send each start as a trace to this OTLP/HTTP collector, e.g. http://localhost:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .option('--otlp-endpoint <url>', 'container-start and the live view: send each start as a trace to this OTLP/HTTP collector, e.g. http://localhost:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT)')
     .option('--base <file>', 'heap: a heap profile saved earlier (--output) to diff against')
     .option('--backend <name>', 'syscall-count: bpftrace (default, in the kernel) or strace (strace -c; slows the targets)')
     .option('--syscalls <list>', 'syscall-trace: trace only these syscalls, e.g. openat,read,write')

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { PROBES } from '../../probes/index.js';
 import type { ProbeContext, SkippedAttach } from '../../probes/types.js';
 import { NATIVE_PROBES } from '../native/index.js';
-import { detectKernel } from '../host/features.js';
+import { probeContext } from '../session/probe-context.js';
 import { discover } from '../targets/discover.js';
 import { renderTable } from '../output/table.js';
 import { usageError } from '../errors.js';
@@ -26,12 +26,7 @@ export interface ProbeLine {
 
 export async function probeLines(): Promise<ProbeLine[]> {
   const host = discover();
-  const ctx: ProbeContext = {
-    host,
-    selection: { pids: [], comms: [], containers: [], defaultTargets: true },
-    targets: [...host.containerd, ...host.shims],
-    features: await detectKernel(),
-  };
+  const ctx: ProbeContext = await probeContext(host, { pids: [], comms: [], containers: [], defaultTargets: true }, [...host.containerd, ...host.shims]);
   const out: ProbeLine[] = [];
   for (const p of Object.values(PROBES)) {
     const base = { probe: p.name, inKernel: p.inKernel, summary: p.summary };

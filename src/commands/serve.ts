@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { targetSelection } from './root-options.js';
 import { settleForLongRun } from '../util/long-run.js';
 import { DEFAULT_LISTEN, parseListen } from '../serve/listen.js';
+import { otlpConfig } from '../otel/config.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -14,11 +15,13 @@ export function registerServe(program: Command): void {
     .option('--pid <pid>', 'trace this process (repeatable)', collect)
     .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
     .option('--container <id>', 'trace this container (repeatable)', collect)
-    .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[] }) => {
+    .option('--otlp-endpoint <url>', 'send each container start as a trace to this OTLP/HTTP collector, e.g. http://localhost:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT)')
+    .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[]; otlpEndpoint?: string }) => {
       const listen = parseListen(o.listen);
       const selection = targetSelection(o);
+      const otlp = otlpConfig(o.otlpEndpoint);
       settleForLongRun();
       const { runServe } = await import('../serve/run.js');
-      process.exitCode = await runServe({ selection, listen });
+      process.exitCode = await runServe({ selection, listen, otlp });
     });
 }

@@ -69,11 +69,20 @@ const cache = new Map<string, BinarySymbols | null>();
  */
 export function loadBinarySymbols(path: string, expectBuildId?: string | null): BinarySymbols | null {
   const key = expectBuildId || `path:${path}`;
-  if (cache.has(key)) return cache.get(key)!;
+  const known = cache.get(key);
+  if (known) return known;
+  // A miss is remembered for this path only: the same build id may be readable at another one
+  // (runc init runs from a sealed memfd copy of /usr/sbin/runc).
+  const missKey = `miss:${path}:${expectBuildId ?? ''}`;
+  if (cache.has(missKey)) return null;
   const loaded = withFile(path, (read) => load(path, read)) ?? null;
   const ok = loaded && (!expectBuildId || loaded.buildId === expectBuildId) ? loaded : null;
+  if (!ok) {
+    cache.set(missKey, null);
+    return null;
+  }
   cache.set(key, ok);
-  if (ok?.buildId && ok.buildId !== key) cache.set(ok.buildId, ok);
+  if (ok.buildId && ok.buildId !== key) cache.set(ok.buildId, ok);
   return ok;
 }
 

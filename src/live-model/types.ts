@@ -4,6 +4,7 @@
  */
 import type { ContainerdPanelView } from '../aggregate/containerd-panel.js';
 import type { ContainerdLogView } from '../aggregate/containerd-log-panel.js';
+import type { StartsView } from '../aggregate/start-watch.js';
 import type { HostTargets } from '../targets/discover.js';
 
 /** The seven panels, in the order of the keys 1–7. */
@@ -138,6 +139,8 @@ export interface TargetLine {
 
 /** containerd's own signals (goroutines, gRPC latency, RSS): the containerd module's panel view. */
 export type ContainerdView = ContainerdPanelView;
+/** Container starts watched live: counts and phase percentiles (src/aggregate/start-watch.ts). */
+export type { StartsView };
 
 export interface SelfUsage {
   /** CPU of ctrscope itself and of its tracers (live ones and those that exited), percent of one core. */
@@ -158,6 +161,8 @@ export interface SessionInfo {
   demo?: { started: number; failed: number; running: number };
   /** What the kernel side of the tracers is known to cost (the live probes' measured overhead). */
   kernelCost?: string;
+  /** --otlp-endpoint: spans of the starts sent so far (src/otel/exporter.ts stats). */
+  otlp?: { traces: number; spansSent: number; spansDropped: number };
 }
 
 export interface LiveSnapshot {
@@ -183,4 +188,5 @@ export interface LiveSnapshot {
   containerd?: ContainerdView;
   /** containerd's log: errors and warnings per second, the newest error. */
   containerdLog?: ContainerdLogView;
+  starts?: StartsView;
 }

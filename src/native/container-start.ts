@@ -7,12 +7,12 @@
  */
 import { ContainerdEventsParser, type ContainerdEvent } from '../../parsers/containerd-events.js';
 import { ExecTraceParser } from '../../parsers/exec-trace.js';
-import { phaseStats, startPhases, toMonotonic, type StartRequest } from '../aggregate/start-phases.js';
+import { phaseStats, START_TOPICS, startPhases, toMonotonic, type StartRequest } from '../aggregate/start-phases.js';
 import { CtrscopeError, usageError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { ctrEvents, ctrHasImage, ctrRemoveAll, ctrRun, type CtrTarget } from '../runner/ctr.js';
 import { ProbeTracer } from '../session/probe-tracer.js';
-import { btPath } from '../../probes/scripts.js';
+import { btPath } from '../host/probe-programs.js';
 import type { ProbeReport, TracerPlan } from '../../probes/types.js';
 import { checkOutput, containerdTargets, emit, round, runFor, say } from './common.js';
 import { renderStarts } from './container-start-render.js';
@@ -123,12 +123,10 @@ function parseCount(raw: string): number {
   return Number(raw);
 }
 
-const KEPT_TOPICS = new Set(['/snapshot/prepare', '/containers/create', '/tasks/create', '/tasks/start']);
-
 /** Starts bpftrace and `ctr events`; resolves when both are listening. */
 async function startTracing() {
   const exec = new ExecTraceParser();
-  const events = new ContainerdEventsParser((e: ContainerdEvent) => KEPT_TOPICS.has(e.topic));
+  const events = new ContainerdEventsParser((e: ContainerdEvent) => START_TOPICS.has(e.topic));
   // Text mode, read by ExecTraceParser (onLine), so the plan's parser is not used. Attached as
   // ProbeTracer sees it (the kernel holds every program) once the BEGIN clock line has been read.
   const plan: TracerPlan = { backend: 'bpftrace', attachPoint: 'tracepoint:sched:sched_process_exec', skipped: [], parser: 'bpftrace-json', argv: ['bpftrace', btPath('container-start')] };

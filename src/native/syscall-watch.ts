@@ -7,6 +7,7 @@ import { syscallCount } from '../../probes/syscall-count.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, isRoot, which } from '../host/preflight.js';
 import { ProbeTracer } from '../session/probe-tracer.js';
+import { probeContextSync } from '../session/probe-context.js';
 import type { Target } from '../targets/discover.js';
 
 /** Starts counting; resolves once bpftrace has attached. stop() ends it and returns what it printed. */
@@ -15,7 +16,7 @@ export async function startSyscallWatch(containerd: Target, say: (m: string) => 
   if (!which('bpftrace') || !which('setpriv')) throw new CtrscopeError('missingTool', 'bpftrace is not installed', 'apt-get install bpftrace');
   await ensureTracefs(say);
   const selection = { pids: [containerd.pid], comms: [], containers: [], defaultTargets: false };
-  const plan = syscallCount.plan({ host: { containerd: [containerd], shims: [], containers: [] }, selection, targets: [containerd] }, { backend: 'bpftrace' });
+  const plan = syscallCount.plan(probeContextSync({ containerd: [containerd], shims: [], containers: [] }, selection, [containerd]), { backend: 'bpftrace' });
   const pt = new ProbeTracer(plan);
   pt.start();
   // Attached as the kernel shows it (ProbeTracer): the counts the caller reads start with the run.

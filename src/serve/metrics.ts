@@ -12,6 +12,8 @@ import { VERSION } from '../version.js';
 import { histogramFamily } from './histogram-text.js';
 import type { KernelCounters } from './kernel-counters.js';
 import type { SchedCounters } from './sched-counters.js';
+import { startHistograms, type StartFeed } from './start-metrics.js';
+import type { OtlpStats } from '../otel/exporter.js';
 
 export interface SourceInfo {
   id: string;
@@ -42,6 +44,10 @@ export interface ServeState {
   targets(): Record<string, number>;
   /** Lines containerd logged while serve ran, by level (absent: its log is not read). */
   containerdLogLevels?(): Record<string, number>;
+  /** Container starts as they complete (the start histograms); absent: no start metrics. */
+  starts?: StartFeed;
+  /** --otlp-endpoint: what the trace exporter sent and dropped. */
+  otlp?: () => OtlpStats;
 }
 
 export const PROMETHEUS_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
@@ -101,6 +107,12 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   gauge(reg, 'ctrscope_probe_up', '1 while the source runs (tracer attached or poll answering), 0 when it failed or stopped', ['source'], perSource(s, (x) => (x.state === 'running' ? 1 : 0)));
   gauge(reg, 'ctrscope_targets', 'Live processes of each role ctrscope found (containerd, shim, container)', ['role'], () => Object.entries(s.targets()).map(([role, n]): [Labels, number] => [{ role }, n]));
   counter(reg, 'ctrscope_containerd_log_lines_total', "Lines containerd logged while serve ran (its log file or journald), by level as logrus names them", ['level'], () => Object.entries(s.containerdLogLevels?.() ?? {}).map(([level, n]): [Labels, number] => [{ level }, n]));
+  if (s.starts) startHistograms(reg, s.starts);
+  const otlp = s.otlp;
+  if (otlp) {
+    counter(reg, 'ctrscope_otlp_spans_exported_total', 'Spans of container starts the OTLP collector took (--otlp-endpoint)', [], () => [[{}, otlp().spansSent]]);
+    counter(reg, 'ctrscope_otlp_spans_dropped_total', 'Spans of container starts the OTLP collector did not take (export failed after its retries), never blocking tracing', [], () => [[{}, otlp().spansDropped]]);
+  }
   gauge(reg, 'ctrscope_build_info', 'ctrscope\'s version (value 1)', ['version'], () => [[{ version: VERSION }, 1]]);
   return reg;
 }

@@ -5,7 +5,7 @@
  * init, "runc:[2:INIT]"), container (a --container target's processes), other (anything else a
  * --pid/--comm named).
  */
-import { SHIM_COMM } from '../targets/discover.js';
+import { SHIM_COMM } from '../targets/names.js';
 
 export const METRIC_ROLES = ['containerd', 'shim', 'runc', 'container', 'other'] as const;
 export type MetricRole = (typeof METRIC_ROLES)[number];

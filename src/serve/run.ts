@@ -4,20 +4,25 @@
  * bpftrace program for the whole syscall path) and the /proc counters. Only what reads their
  * output is serve's own (kernel-counters.ts, sched-counters.ts: totals that only grow, instead
  * of the live view's rates). No terminal, no rendering, no stacks tracer, no copy of
- * containerd's own metrics (Prometheus scrapes those from containerd). The HTTP port is bound
+ * containerd's own metrics (Prometheus scrapes those from containerd). Container starts come from
+ * the live view's starts source (one `ctr events` with the kernel program's exec lines) into
+ * start-metrics.ts's histograms and, with --otlp-endpoint, as traces. The HTTP port is bound
  * before any tracer starts; SIGTERM, SIGINT or SIGHUP stop every tracer and exit 0.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TargetSelection } from '../targets/resolve.js';
 import { resolveTargets } from '../targets/resolve.js';
-import { CommCache, discover, type HostTargets } from '../targets/discover.js';
+import { discover, type HostTargets } from '../targets/discover.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { syscallNamer } from '../host/syscalls.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { LiveEngine } from '../session/live.js';
 import { LiveFeed } from '../session/live-feed.js';
+import { probeContext } from '../session/probe-context.js';
+import type { ProbeContext } from '../../probes/types.js';
 import { kernelSource } from '../session/live-sources/kernel.js';
-import { targetChangeInLine } from '../session/live-sources/kernel-print.js';
+import { TargetRescan } from '../session/target-rescan.js';
+import { sessionShell } from '../session/session-shell.js';
 import { schedSource } from '../session/live-sources/sched.js';
 import type { LiveSourceDef } from '../session/live-sources/types.js';
 import { nullSink } from '../session/record-format.js';
@@ -28,15 +33,17 @@ import { containerdLogSourceDef, createContainerdLogLiveSource } from '../sessio
 import { roleOfComm } from './roles.js';
 import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
+import { StartFeed } from './start-metrics.js';
+import { startsSourceWith } from '../session/live-sources/starts.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface ServeOptions {
   selection: TargetSelection;
   listen: ListenAddress;
+  /** --otlp-endpoint (or OTEL_*): each container start is sent as a trace. */
+  otlp?: OtlpConfig | null;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/** A full look at /proc this often; between, only when the kernel program says a target came or went. */
-const RESCAN_MS = 10_000;
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
 
@@ -62,17 +69,21 @@ export async function runServe(o: ServeOptions): Promise<number> {
     { ...schedSource, create: () => sched },
     { ...logDef, create: (ctx) => (log = createContainerdLogLiveSource(ctx)) },
   ];
+  // Container starts: `ctr events` with the kernel program's exec lines, into the histograms and the traces.
+  const startFeed = new StartFeed();
+  // OpenTelemetry's modules are loaded only when traces are sent (half a second of CPU to load).
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
+  defs.push(startsSourceWith((s, wallMinusMonoNs) => {
+    startFeed.publish(s);
+    traces?.exportStarts([s], wallMinusMonoNs);
+  }));
   const t0 = Date.now();
   const now = () => Date.now() - t0;
   const engine = new LiveEngine(defs, { arch: process.arch }, 'live', now);
   engine.setHost(host);
-  const comms = new CommCache();
-  let targetsChanged = false;
-  const feed = new LiveFeed(engine, nullSink, now, (line) => {
-    targetsChanged = true;
-    const c = targetChangeInLine(line);
-    if (c?.kind === 'exec') comms.forget(c.pid);
-  });
+  const rescan = new TargetRescan(now);
+  const feed = new LiveFeed(engine, nullSink, now, (line) => rescan.hint(line));
   const cost = new SelfCost(() => feed.pids());
   const state: ServeState = {
     kernel,
@@ -80,11 +91,13 @@ export async function runServe(o: ServeOptions): Promise<number> {
     cost: () => cost.sample(),
     targets: () => countRoles(host),
     containerdLogLevels: () => log?.output(now()).containerdLog.levels ?? {},
+    starts: startFeed,
+    ...(traces ? { otlp: () => traces.stats() } : {}),
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
-        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : { unrecognized: log?.output(now()).unrecognized ?? 0 };
-        return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src.unrecognized };
+        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : d.id === 'containerd-log' && log ? { unrecognized: log.output(now()).unrecognized } : null;
+        return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src?.unrecognized ?? s?.unrecognized ?? 0 };
       }),
   };
   const expo = exposition(state);
@@ -107,51 +120,35 @@ export async function runServe(o: ServeOptions): Promise<number> {
   // The port first: when it cannot be had, no tracer has started.
   const { server, port } = await listen(o.listen, handle);
   let timer: NodeJS.Timeout | undefined;
-  let stopping: Promise<number> | null = null;
-  let finish!: (code: number) => void;
-  const done = new Promise<number>((r) => (finish = r));
-  const shutdown = (): Promise<number> => {
-    stopping ??= (async () => {
-      clearInterval(timer);
-      await Promise.allSettled([feed.stop(), closeServer(server)]);
-      for (const s of SIGNALS) process.off(s, onSignal);
-      // The runner's stop ladder may leave deadline timers pending: they must not hold the exit.
-      setTimeout(() => process.exit(), 300).unref();
-      return 0;
-    })();
-    void stopping.then(finish);
-    return stopping;
-  };
-  const onSignal = () => void shutdown();
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const { shutdown, done } = sessionShell(async () => {
+    clearInterval(timer);
+    await Promise.allSettled([feed.stop(), closeServer(server)]);
+    if (traces && otel) say(otel.describeOtlp(await traces.shutdown()));
+  }, { exitAfter: true });
+  let ctx: ProbeContext;
   try {
     clearTheWay(targets.map((t) => t.pid), say);
     await ensureTracefs(say);
+    ctx = await probeContext(host, o.selection, targets);
   } catch (e) {
     await shutdown();
     throw e;
   }
-  feed.start(defs, { host, selection: o.selection, targets });
+  feed.start(defs, ctx);
   const k = engine.status('kernel');
   say(`serving http://${showAddress({ host: o.listen.host, port })}/metrics and /healthz (kernel: ${k?.backend ?? '?'} at ${k?.attachPoint ?? '?'}; SIGTERM stops)`);
+  if (o.otlp) say(`sending each container start as a trace to ${o.otlp.url} (from ${o.otlp.from})`);
 
-  let scannedAt = now();
-  let fullAt = scannedAt;
   let toldFailed = false;
   timer = setInterval(() => {
-    const t = now();
     const ks = engine.status('kernel');
     if (ks?.state === 'failed' && !toldFailed) {
       toldFailed = true;
       say(`the kernel tracer failed: ${ks.message ?? 'no reason given'} (/healthz answers 503; the /proc counters go on)`);
     }
-    // Without the kernel program's hints, /proc is looked at on every tick.
-    if (!targetsChanged && ks?.state === 'running' && t - scannedAt < RESCAN_MS) return;
-    const full = t - fullAt >= RESCAN_MS;
-    if (full) fullAt = t;
-    targetsChanged = false;
-    scannedAt = t;
-    host = discover(full ? undefined : comms);
+    const h = rescan.due(ks?.state === 'running');
+    if (!h) return;
+    host = h;
     engine.setHost(host);
     feed.onHost(host);
   }, 1000);

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../output/write-file.js';
 import { foldedText } from '../../parsers/bpftrace-stacks.js';
 import { renderFlameGraph } from '../flame/render.js';
 import type { LiveSnapshot } from '../live-model/types.js';
+import type { Effect, UiAction } from '../ui/state.js';
 
 export type Notice = { text: string; level: 'info' | 'error' };
 
@@ -26,4 +27,32 @@ export function exportStacks(snap: LiveSnapshot | null, dir = process.cwd(), now
     return { text: e instanceof CtrscopeError ? e.line() : `export failed: ${(e as Error).message}`, level: 'error' };
   }
   return { text: `wrote ${base}.folded and .svg (${st.folded.length} stacks, ${st.samples} samples; open the .svg in a browser)`, level: 'info' };
+}
+
+/** What a session does for the keys that reach outside the UI (live and replay differ only here). */
+export interface EffectActions {
+  quit(): void;
+  reset(): void;
+  snapshot(): LiveSnapshot | null;
+  strace(pid: number, label: string, dispatch: (a: UiAction) => void): void;
+}
+
+/** The frontend's effect callback for a session: q, r, e and s. */
+export function effectHandler(a: EffectActions): (e: Effect, dispatch: (a: UiAction) => void) => void {
+  return (e, dispatch) => {
+    switch (e.type) {
+      case 'quit':
+        a.quit();
+        break;
+      case 'reset':
+        a.reset();
+        break;
+      case 'export':
+        dispatch({ type: 'notice', ...exportStacks(a.snapshot()) });
+        break;
+      case 'strace':
+        a.strace(e.pid, e.label, dispatch);
+        break;
+    }
+  };
 }

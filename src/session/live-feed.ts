@@ -16,7 +16,7 @@ import type { LiveEngine } from './live.js';
 import type { LiveSourceDef } from './live-sources/types.js';
 import { ProbeTracer } from './probe-tracer.js';
 import type { RecordedSource, RecordEntry, RecordSink } from './record-format.js';
-import { applyEntry } from './replay.js';
+import { emitEntry } from './replay.js';
 
 /** One source's tracers or polls. */
 class SourceRunner {
@@ -40,8 +40,7 @@ class SourceRunner {
 
   /** One event: to the engine, and to the recording. */
   private emit(e: RecordEntry): void {
-    applyEntry(this.engine, e);
-    this.sink.write(e);
+    emitEntry(this.engine, this.sink, e);
   }
 
   private status(patch: Omit<Extract<RecordEntry, { type: 'status' }>, 't' | 'type' | 'source'>): void {
@@ -153,12 +152,6 @@ class SourceRunner {
   }
 }
 
-export interface FeedContext {
-  host: HostTargets;
-  selection: ProbeContext['selection'];
-  targets: Target[];
-}
-
 export class LiveFeed {
   private readonly runners: SourceRunner[] = [];
   private host: HostTargets | null = null;
@@ -175,7 +168,7 @@ export class LiveFeed {
    * Plans every source, hands the plans to `planned` (the recording's header must come first),
    * then starts them.
    */
-  start(defs: LiveSourceDef[], ctx: FeedContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
+  start(defs: LiveSourceDef[], ctx: ProbeContext, planned: (sources: RecordedSource[]) => void = () => undefined): void {
     const sources = defs.map((def) => {
       const probe = def.poll ? undefined : (PROBES[def.probe] ?? LIVE_PROBES[def.probe]);
       const params = probe?.params.safeParse(def.params ?? {});

@@ -10,19 +10,23 @@ import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { DemoLoad } from '../runner/load.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { resolveTargets } from '../targets/resolve.js';
-import { canUseTerminal, plainFrontend, terminalFrontend, type Frontend } from '../ui/frontend.js';
-import type { Effect, UiAction } from '../ui/state.js';
+import { frontendFor, type Frontend } from '../ui/frontend.js';
 import { LiveEngine } from './live.js';
-import { exportStacks } from './live-effects.js';
+import { effectHandler } from './live-effects.js';
+import { probeContext } from './probe-context.js';
 import { LiveFeed } from './live-feed.js';
 import { containerdVersion, CpuMeter, discover, sameHost } from './live-host.js';
-import { CommCache } from '../targets/discover.js';
-import { targetChangeInLine } from './live-sources/kernel-print.js';
+import { TargetRescan } from './target-rescan.js';
+import { sessionShell } from './session-shell.js';
+import { emitEntry } from './replay.js';
 import { LIVE_SOURCES } from './live-sources/index.js';
-import { nullSink, RECORDING_FORMAT, type RecordSink } from './record-format.js';
+import { nullSink, RECORDING_FORMAT, type RecordEntry, type RecordSink } from './record-format.js';
 import { Recorder, statsFile } from './record.js';
 import { VERSION } from '../version.js';
 import { runStrace, type StraceRun } from './live-strace.js';
+import { ProcessImages } from '../host/process-images.js';
+import { startsSourceWith } from './live-sources/starts.js';
+import type { OtlpConfig } from '../otel/config.js';
 
 export interface LiveOptions {
   selection: TargetSelection;
@@ -30,11 +34,10 @@ export interface LiveOptions {
   record?: string;
   /** Snapshot interval, ms. */
   intervalMs?: number;
+  /** --otlp-endpoint (or OTEL_*): each container start seen is sent as a trace. */
+  otlp?: OtlpConfig | null;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-/** How often /proc is scanned for targets when no tracer said one started or exited. */
-const RESCAN_MS = 10_000;
 
 export async function runLive(o: LiveOptions): Promise<number> {
   const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
@@ -49,76 +52,55 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const sink: RecordSink = o.record ? new Recorder(o.record) : nullSink;
   // CTRSCOPE_STATS_FILE: the 'self' entries alone (own cost, frame times), for npm run bench:live.
   const stats = process.env.CTRSCOPE_STATS_FILE ? statsFile(process.env.CTRSCOPE_STATS_FILE) : null;
-  const version = await containerdVersion(host.containerd[0]?.pid);
+  // The kernel's features come from asking bpftrace and perf, as one-shot runs do (the kfunc rung).
+  const [version, ctx] = await Promise.all([containerdVersion(host.containerd[0]?.pid), probeContext(host, o.selection, targets)]);
 
   const t0 = Date.now();
   const now = () => Date.now() - t0;
-  const engine = new LiveEngine(LIVE_SOURCES, { arch: process.arch, startedAtMs: t0 }, 'live', now);
+  // Container starts go to the OTLP collector as they complete (queued: never waits for it).
+  // OpenTelemetry's modules are loaded only when traces are sent.
+  const otel = o.otlp ? await import('../otel/exporter.js') : null;
+  const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
+  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
+  const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages() }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
-  // Targets come and go: the kernel program says when one execs or exits, and only then (or every
-  // RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.
-  let targetsChanged = true;
-  const comms = new CommCache();
-  const feed = new LiveFeed(engine, sink, now, (line) => {
-    targetsChanged = true;
-    // A process that exec'd has a new comm: read it again.
-    const c = targetChangeInLine(line);
-    if (c?.kind === 'exec') comms.forget(c.pid);
-  });
-  feed.start(LIVE_SOURCES, { host, selection: o.selection, targets }, (planned) => {
+  const rescan = new TargetRescan(now);
+  const feed = new LiveFeed(engine, sink, now, (line) => rescan.hint(line));
+  feed.start(sources, ctx, (planned) => {
     sink.write({ t: 0, type: 'meta', format: RECORDING_FORMAT, ctrscope: VERSION, arch: process.arch, startedAt: new Date(t0).toISOString(), containerdVersion: version, sources: planned, defaultTargets: o.selection.defaultTargets });
     sink.write({ t: 0, type: 'host', host });
   });
+  // The live path's own events (targets, own cost, demo load) reach the engine as the recording keeps them.
+  const emit = (e: RecordEntry) => emitEntry(engine, sink, e);
 
+  if (o.otlp) say(`sending each container start as a trace to ${o.otlp.url} (from ${o.otlp.from})`);
   const load = o.demo ? new DemoLoad() : null;
-  let stopping: Promise<number> | null = null;
-  let finish!: (code: number) => void;
-  const done = new Promise<number>((r) => (finish = r));
   let ui: Frontend | null = null;
   let timer: NodeJS.Timeout | undefined;
   let strace: StraceRun | null = null;
-  const shutdown = (): Promise<number> => {
-    stopping ??= (async () => {
-      clearInterval(timer);
-      ui?.dispatch({ type: 'key', key: 'q' });
-      await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
-      sink.close();
-      stats?.close();
-      ui?.close();
-      // Only now: while cleaning up, a signal must find our handler (execa's signal-exit would
-      // otherwise re-raise it and end the process before the containers are removed).
-      for (const s of SIGNALS) process.off(s, onSignal);
-      // Everything we started is stopped and the terminal is back: a timer left pending elsewhere
-      // (the runner's stop ladder waits out its deadlines) must not hold the shell prompt.
-      setTimeout(() => process.exit(), 300).unref();
-      return 0;
-    })();
-    void stopping.then(finish);
-    return stopping;
-  };
-  const onSignal = () => void shutdown();
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const { shutdown, done } = sessionShell(async () => {
+    clearInterval(timer);
+    ui?.dispatch({ type: 'key', key: 'q' });
+    await Promise.allSettled([feed.stop(), load?.stop(), strace?.cancel()]);
+    const otlpStats = await traces?.shutdown();
+    sink.close();
+    stats?.close();
+    ui?.close();
+    if (otlpStats && otel) say(otel.describeOtlp(otlpStats));
+  }, { exitAfter: true });
 
-  const onEffect = (e: Effect, dispatch: (a: UiAction) => void) => {
-    switch (e.type) {
-      case 'quit':
-        void shutdown();
-        break;
-      case 'reset':
-        engine.reset();
-        tick();
-        break;
-      case 'export':
-        dispatch({ type: 'notice', ...exportStacks(engine.snapshot()) });
-        break;
-      case 'strace':
-        strace = runStrace(e.pid, e.label, engine.getHost(), dispatch);
-        break;
-    }
-  };
+  const onEffect = effectHandler({
+    quit: () => void shutdown(),
+    reset: () => {
+      engine.reset();
+      tick();
+    },
+    snapshot: () => engine.snapshot(),
+    strace: (pid, label, dispatch) => (strace = runStrace(pid, label, engine.getHost(), dispatch)),
+  });
 
   try {
     if (load) await load.start();
@@ -129,43 +111,30 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const cpu = new CpuMeter();
   let lastHost = host;
-  let scannedAt = now();
-  let fullAt = scannedAt;
   const tick = () => {
     const t = now();
-    const hinting = engine.status('kernel')?.state === 'running';
-    if (targetsChanged || !hinting || t - scannedAt >= RESCAN_MS) {
-      // Every RESCAN_MS, a scan that reads every comm again.
-      const full = t - fullAt >= RESCAN_MS;
-      if (full) fullAt = t;
-      targetsChanged = false;
-      scannedAt = t;
-      const h = discover(full ? undefined : comms);
-      if (!sameHost(h, lastHost)) {
-        lastHost = h;
-        engine.setHost(h);
-        sink.write({ t, type: 'host', host: h });
-        feed.onHost(h);
-      }
+    const h = rescan.due(engine.status('kernel')?.state === 'running');
+    if (h && !sameHost(h, lastHost)) {
+      lastHost = h;
+      emit({ t, type: 'host', host: h });
+      feed.onHost(h);
     }
-    const self = cpu.sample(feed.pids());
-    engine.setSelf(self);
+    if (traces) {
+      const { traces: n, spansSent, spansDropped } = traces.stats();
+      engine.setSession({ otlp: { traces: n, spansSent, spansDropped } });
+    }
     const framesMs = ui?.frameTimes().map((x) => Math.round(x * 100) / 100);
-    const selfEntry = { t, type: 'self' as const, ...self, ...(framesMs?.length && { framesMs }) };
-    sink.write(selfEntry);
+    const selfEntry = { t, type: 'self' as const, ...cpu.sample(feed.pids()), ...(framesMs?.length && { framesMs }) };
+    emit(selfEntry);
     stats?.write(selfEntry);
-    if (load) {
-      const d = load.stats;
-      engine.setSession({ demo: d });
-      sink.write({ t, type: 'demo', ...d });
-    }
+    if (load) emit({ t, type: 'demo', ...load.stats });
     ui?.show(engine.snapshot());
   };
 
-  const tty = canUseTerminal();
-  ui = tty ? terminalFrontend(onEffect) : plainFrontend();
+  const opened = frontendFor(onEffect);
+  ui = opened.ui;
   // Once a second: the tracers print and the counters are read once a second.
   timer = setInterval(tick, o.intervalMs ?? 1000);
-  if (tty) tick();
+  if (opened.tty) tick();
   return done;
 }

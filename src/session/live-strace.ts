@@ -3,6 +3,7 @@
  * confirmed its cost; the result is a per-syscall table and the slowest calls with arguments.
  * Runs through the probe's plan and ProbeTracer (attach wait, failure text, stop) like any tracer.
  */
+import { probeContextSync } from './probe-context.js';
 import { PROBES } from '../../probes/index.js';
 import type { StraceResult } from '../../parsers/strace.js';
 import { which } from '../host/preflight.js';
@@ -52,7 +53,7 @@ export function runStrace(pid: number, label: string, host: HostTargets, dispatc
   const target = { pid, comm: c, role: roleOf(pid, c, host) };
   let pt: ProbeTracer;
   try {
-    pt = new ProbeTracer(probe.plan({ host, selection: { pids: [pid], comms: [], containers: [], defaultTargets: false }, targets: [target] }, {}));
+    pt = new ProbeTracer(probe.plan(probeContextSync(host, { pids: [pid], comms: [], containers: [], defaultTargets: false }, [target]), {}));
   } catch (e) {
     show('failed', [(e as Error).message]);
     return { done: Promise.resolve(), cancel: async () => undefined };

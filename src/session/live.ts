@@ -30,6 +30,8 @@ export class LiveEngine {
   private session: Omit<SessionInfo, 'elapsedS'>;
   private seq = 0;
   private resetAt = 0;
+  /** The slots that also read a source's lines (LiveSourceDef.reads), by the source read. */
+  private readonly readers = new Map<string, Slot[]>();
 
   constructor(
     defs: LiveSourceDef[],
@@ -47,6 +49,7 @@ export class LiveEngine {
         status: { id: def.id, probe: def.probe, panels: def.panels, state: 'starting', eventsPerSec: 0, lost: 0, droppedLines: 0, unrecognized: 0 },
       });
     }
+    for (const def of defs) for (const from of def.reads ?? []) this.readers.set(from, [...(this.readers.get(from) ?? []), this.slots.get(def.id)!]);
   }
 
   /** Registers a panel source that cannot run in this build or on this host, with the reason. */
@@ -78,6 +81,7 @@ export class LiveEngine {
     if (!s?.source) return;
     if (s.status.state === 'starting') s.status = { ...s.status, state: 'running' };
     s.source.line(text, t, run);
+    for (const r of this.readers.get(id) ?? []) r.source?.peerLine?.(id, text, t);
   }
 
   /** A raw stdout chunk (replays, polls): split into lines here, whatever its boundaries. */
@@ -161,6 +165,7 @@ export class LiveEngine {
       targets: mergeTargets(this.host, parts),
       containerd: first('containerd'),
       containerdLog: first('containerdLog'),
+      starts: first('starts'),
     };
   }
 

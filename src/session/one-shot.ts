@@ -10,7 +10,7 @@ import type { TargetSelection } from '../targets/resolve.js';
 import { contextPids } from '../../probes/filter.js';
 import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
-import { detectKernel } from '../host/features.js';
+import { probeContext, refreshedContext } from './probe-context.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
 import { comm } from '../targets/procfs.js';
@@ -24,7 +24,6 @@ import { Followers, ProbeTracer } from './probe-tracer.js';
 import { sleep } from '../util/sleep.js';
 import { checkAssertions, type BoundAssertion } from '../assert/check.js';
 import { ProcessImages } from '../host/process-images.js';
-import { seenPid } from '../../parsers/bpftrace-stacks.js';
 
 export interface OneShotOptions {
   probe: ProbeDefinition<any>;
@@ -54,7 +53,7 @@ export async function runOneShot(o: OneShotOptions): Promise<number> {
   const host = discover();
   const resolved = resolveTargets(o.selection, host);
   clearTheWay(resolved.map((t) => t.pid), say);
-  const ctx: ProbeContext = { host, selection: o.selection, targets: resolved, features: await detectKernel() };
+  const ctx: ProbeContext = await probeContext(host, o.selection, resolved);
   const plan = o.probe.plan(ctx, o.params);
   await prepare(plan);
   if (plan.warning) say(plan.warning);
@@ -115,12 +114,7 @@ class Run {
     const startTimes = (ps: readonly number[]) => ps.map((pid) => ({ pid, startTime: this.ctx.targets.find((x) => x.pid === pid)?.startTime }));
     const images = this.images;
     this.main = new ProbeTracer(plan, {
-      onData: plan.recordsImages
-        ? (l) => {
-            const pid = seenPid(l);
-            if (pid !== null) images.record(pid);
-          }
-        : undefined,
+      onData: plan.recordsImages ? (l) => images.line(l) : undefined,
       // Whose exit ends the main tracer: the --pid targets, or with default targets the one
       // process a per-target tracer (perf stat -p) serves; otherwise its exit is a failure.
       targets: startTimes(defaultTargets ? (this.o.probe.follow ? (plan.pids ?? []) : []) : pids),
@@ -198,7 +192,7 @@ class Run {
     const follow = this.o.probe.follow;
     if (follow) {
       this.followers.exclude(this.main.plan.pids ?? []);
-      for (const pid of contextPids(this.ctx)) this.addFollower(pid);
+      for (const pid of contextPids(refreshedContext(this.ctx))) this.addFollower(pid);
     }
     const explicit = this.o.selection.defaultTargets ? [] : this.ctx.targets.filter((t) => this.o.selection.pids.includes(t.pid));
     this.watch = new TargetWatch(this.ctx.host, explicit, (e) => {

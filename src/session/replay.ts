@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CtrscopeError } from '../errors.js';
 import { LiveEngine } from './live.js';
 import { LEGACY_SOURCES, LIVE_SOURCES } from './live-sources/index.js';
-import { RECORDING_FILE, type RecordEntry } from './record-format.js';
+import { RECORDING_FILE, type RecordEntry, type RecordSink } from './record-format.js';
 
 type Meta = Extract<RecordEntry, { type: 'meta' }>;
 
@@ -127,6 +127,12 @@ export class ReplayFeed {
 }
 
 /** What one recorded entry does to the engine (live, as it is written, and in a replay). */
+/** The live path's event: the engine gets the entry the recording keeps, as a replay will. */
+export function emitEntry(g: LiveEngine, sink: RecordSink, e: RecordEntry): void {
+  applyEntry(g, e);
+  sink.write(e);
+}
+
 export function applyEntry(g: LiveEngine, e: RecordEntry): void {
   switch (e.type) {
     case 'run':

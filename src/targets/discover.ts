@@ -3,6 +3,7 @@
  * A shim's command line carries `-namespace NS -id ID -address SOCK`; the containers it serves
  * are the bundles under containerd's state dir whose init process is the shim's child.
  */
+import { SHIM_BIN, SHIM_COMM } from './names.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { readOrNull } from '../util/read.js';
 import { cmdline, comm, listPids, statFields } from './procfs.js';
@@ -29,8 +30,6 @@ export interface HostTargets {
   containers: Target[];
 }
 
-const SHIM_BIN = 'containerd-shim-runc-v2';
-export const SHIM_COMM = 'containerd-shim';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

@@ -105,3 +105,9 @@ export function plainFrontend(out: NodeJS.WritableStream = process.stdout, width
     close: () => undefined,
   };
 }
+
+/** The terminal view when stdin and out are a terminal, plain snapshots otherwise. */
+export function frontendFor(onEffect: (e: Effect, dispatch: (a: UiAction) => void) => void, out: NodeJS.WriteStream = process.stdout): { ui: Frontend; tty: boolean } {
+  const tty = canUseTerminal(out);
+  return { ui: tty ? terminalFrontend(onEffect, out) : plainFrontend(out), tty };
+}

@@ -11,6 +11,7 @@ import { layout, MIN_COLS, MIN_ROWS } from './layout.js';
 import { ScreenMemo } from './memo.js';
 import { SHORT, titleLine } from './panels/common.js';
 import { containerdLines } from './panels/containerd.js';
+import { startsReads } from './panels/starts-line.js';
 import { eventsLines, eventsTitle } from './panels/events.js';
 import { schedLines, schedTitle } from './panels/sched.js';
 import { stacksLines, stacksTitle } from './panels/stacks.js';
@@ -57,7 +58,7 @@ const PANELS: Record<PanelId, PanelDef> = {
       return [snap === null, snap?.targets, snap?.targets.length === 0 ? snap.sources : null, snap?.syscalls !== undefined, snap?.session.defaultTargets, snap?.host, s.drill, s.selTarget];
     },
   },
-  containerd: { body: containerdLines, title: () => '', reads: (s) => [s.shown?.containerd, waiting(s, s.shown?.containerd)] },
+  containerd: { body: containerdLines, title: () => '', reads: (s) => [s.shown?.containerd, waiting(s, s.shown?.containerd), ...startsReads(s.shown)] },
 };
 
 function buildPanel(s: UiState, id: PanelId, width: number, height: number): Line[] {

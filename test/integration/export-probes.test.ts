@@ -87,6 +87,7 @@ describe.skipIf(missing('root', 'containerd', 'debug-socket', 'image', 'go'))('g
     const rep = JSON.parse(r.stdout);
     const { stacks, unrecognized } = readFolded(readFileSync(out, 'utf8'));
     expect(unrecognized).toBe(0);
+    expect(stacks.size).toBeGreaterThan(0);
     expect([...stacks.keys()].every((k) => k.startsWith('containerd;'))).toBe(true);
     // One profile read once: the folded sum is the report's in-use total exactly.
     const sum = [...stacks.values()].reduce((a, b) => a + b, 0);

@@ -17,6 +17,7 @@ import { scriptHelper, type Helper } from '../helpers/burst.js';
 import { PROBES } from '../../probes/index.js';
 import { LIVE_PROBES } from '../../probes/live.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
+import { probeContextSync } from '../../src/session/probe-context.js';
 import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
 import { histTotal, normalizeHist } from '../../parsers/bpftrace-hist.js';
 import { SYSCALL_DELTA_MAPS } from '../../probes/syscall-count.js';
@@ -78,11 +79,11 @@ describe.skipIf(skip)('live-kernel.bt against the separate probes on the same wo
 
   it('counts the same syscalls, reads, writes and opens as syscall-count, vfs-latency and file-opens', async () => {
     const pid = helper.child.pid!;
-    const ctx: ProbeContext = {
-      host: { containerd: [], shims: [], containers: [] },
-      selection: { pids: [pid], comms: [], containers: [], defaultTargets: false },
-      targets: [{ pid, comm: 'python3', role: 'other' } as ProbeContext['targets'][number]],
-    };
+    const ctx: ProbeContext = probeContextSync(
+      { containerd: [], shims: [], containers: [] },
+      { pids: [pid], comms: [], containers: [], defaultTargets: false },
+      [{ pid, comm: 'python3', role: 'other' } as ProbeContext['targets'][number]],
+    );
     const live = trace(LIVE_PROBES['live-kernel']!.plan(ctx, {}));
     const sc = trace(PROBES['syscall-count']!.plan(ctx, { backend: 'bpftrace' }));
     const vfsPlan = PROBES['vfs-latency']!.plan(ctx, PROBES['vfs-latency']!.params.parse({}));

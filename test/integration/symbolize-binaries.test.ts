@@ -3,7 +3,7 @@
  * (stripped of .symtab, large .dynsym) against `nm -D`; runc (177 dynamic symbols, names from
  * .gopclntab) against `go tool addr2line`; a Go program built here and stripped; a PIE executable
  * and a shared library built here with gcc, named from the maps read while the process ran, after
- * it exited.
+ * it exited; runc known only from the kernel's exec line, and runc init run from a memfd copy.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -157,5 +157,41 @@ describe.skipIf(skipUnlessCI(lacking('gcc', 'nm', 'strip')))('a PIE executable a
     expect(results.plain).toEqual(['ctr_main_work+4', 'ctr_lib_work+4']);
     // Stripped: the library still exports its function (.dynsym); the executable has no symbols left.
     expect(results.stripped).toEqual([WHY.noSymbols, 'ctr_lib_work+4']);
+  });
+});
+
+describe.skipIf(skipUnlessCI(tool(RUNC) ? null : 'runc not installed'))('runc gone before anything was read, and runc init from a memfd', () => {
+  it('an exec line alone names a gone runc; a library address of it ends the walk', () => {
+    const b = loadBinarySymbols(RUNC)!;
+    const images = new ProcessImages();
+    // No such process (above any pid_max): only the kernel's exec line is known of it.
+    const pid = 0x7ffffff0;
+    images.exec(pid, RUNC);
+    expect(images.images.get(pid)).toEqual({ pid, comm: 'runc', exe: RUNC, buildId: fileBuildId(RUNC), maps: null });
+    const pc = b.gopclntab!.minPc + 0x2345;
+    const s = new StackSymbolizer(images.images, (p, id) => loadBinarySymbols(p, id));
+    expect(s.resolve(pid, 'runc', pc)).toEqual({ frame: symbolIn(b, pc) });
+    expect(s.resolve(pid, 'runc', 0x7f1234567890)).toEqual({ why: WHY.goneLibrary });
+    // A path under /proc (runc init executes /proc/self/exe) says nothing once the process is gone.
+    images.exec(pid, '/proc/self/exe');
+    expect(images.images.has(pid)).toBe(false);
+  });
+
+  it('runc init (a sealed memfd copy of runc) is named through the same build id at runc\'s path; alone it says why not', () => {
+    clearSymbolCache();
+    const id = fileBuildId(RUNC)!;
+    const b = loadBinarySymbols(RUNC)!;
+    const text = b.segments.find((g) => g.type === 1 && (g.flags & 1) !== 0)!;
+    const memfd = '/memfd:runc_cloned:/proc/self/exe';
+    // Hand-written: the maps line /proc/PID/maps shows for runc init's code (its exe link reads the same).
+    const maps = [{ start: text.vaddr - (text.vaddr % 4096), end: text.vaddr + text.memsz, perms: 'r-xp', offset: text.offset - (text.offset % 4096), path: `${memfd} (deleted)` }];
+    const init = { pid: 2, comm: 'runc:[2:INIT]', exe: memfd, buildId: id, maps };
+    const pc = b.gopclntab!.minPc + 0x4321;
+    clearSymbolCache();
+    const alone = new StackSymbolizer(new Map([[2, init]]), (p, i) => loadBinarySymbols(p, i));
+    expect(alone.resolve(2, 'runc:[2:INIT]', pc)).toEqual({ why: WHY.unreadable });
+    // The failed load above is not remembered against the build id.
+    const both = new StackSymbolizer(new Map([[1, { pid: 1, comm: 'runc', exe: RUNC, buildId: id, maps: null }], [2, init]]), (p, i) => loadBinarySymbols(p, i));
+    expect(both.resolve(2, 'runc:[2:INIT]', pc)).toEqual({ frame: symbolIn(b, pc) });
   });
 });

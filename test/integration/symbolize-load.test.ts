@@ -37,8 +37,9 @@ describe.skipIf(skip)('symbolized stacks under a container-start loop', () => {
       const fn = report.frameNames;
       expect(fn.frames).toBeGreaterThan(0);
       expect(fn.unknownPercent).toBe((fn.unknown / fn.frames) * 100);
-      // Before the symbolizer, a third to a half of these frames were [unknown] (README).
-      expect(fn.unknownPercent).toBeLessThan(15);
+      // Before the symbolizer, a third to a half of these frames were [unknown] (README); the
+      // issue's target is 5% every run (measured here since the kernel names exec'd files: 0.7-2%).
+      expect(fn.unknownPercent, JSON.stringify(fn.why)).toBeLessThanOrEqual(5);
       for (const w of Object.keys(fn.why)) expect(Object.values(WHY)).toContain(w);
       const shim = folded.filter((l) => l.startsWith('containerd-shim;'));
       expect(shim.length).toBeGreaterThan(0);

@@ -1,9 +1,10 @@
 /**
  * The layout holds: no import cycle between files (madge over src/, probes/, parsers/) or between
- * folders, parsers stay pure, and the UI never spawns. Data flows one way:
+ * folders, parsers stay pure, probe plans do no I/O, and the UI never spawns. Data flows one way:
  * probes → src/runner → parsers → aggregators → UI, report, export.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import madge from 'madge';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +114,58 @@ describe('layout: folders show the flow', () => {
     const bad = Object.keys(graph).filter((f) => f.startsWith('src/ui/'))
       .flatMap((f) => importsOf(f).filter((m) => /^(execa|node:child_process|child_process)(\/|$)/.test(m)).map((m) => `${f}: ${m}`));
     expect(bad).toEqual([]);
+  });
+});
+
+/** Value imports of a file (`import type` and type-only specifiers left out): repo files as `file:` paths, packages by name. */
+function valueImportsOf(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+  const out: string[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) && !ts.isExportDeclaration(st)) continue;
+    if (!st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (ts.isImportDeclaration(st)) {
+      const c = st.importClause;
+      if (c?.isTypeOnly) continue;
+      const named = c?.namedBindings && ts.isNamedImports(c.namedBindings) ? c.namedBindings.elements : undefined;
+      if (c && !c.name && named && named.length > 0 && named.every((e) => e.isTypeOnly)) continue;
+    } else if (st.isTypeOnly) continue;
+    const m = st.moduleSpecifier.text;
+    if (!m.startsWith('.')) out.push(m);
+    else {
+      const base = join(dirname(file), m).replace(/\.js$/, '');
+      out.push(`file:${existsSync(`${base}.tsx`) ? `${base}.tsx` : `${base}.ts`}`);
+    }
+  }
+  return out;
+}
+
+/** Every module reached from file through value imports, itself included. */
+function valueClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const m of valueImportsOf(file)) {
+    if (m.startsWith('file:')) valueClosure(m.slice(5), seen);
+    else seen.add(m);
+  }
+  return seen;
+}
+
+describe('layout: probe plans do no I/O', () => {
+  const probeFiles = readdirSync('probes').filter((f) => f.endsWith('.ts')).map((f) => `probes/${f}`);
+
+  it('finds the probe definitions (the check runs over real files)', () => {
+    expect(probeFiles.length).toBeGreaterThan(10);
+    // The closure walk follows value imports: a probe reaches src/errors.ts through one.
+    expect([...valueClosure('probes/syscall-count.ts')]).toContain('src/errors.ts');
+  });
+
+  it('no probe reaches node:fs, a child process or execa through what it imports', () => {
+    const bad = probeFiles.flatMap((f) => [...valueClosure(f)].filter((m) => /^(node:(fs|child_process|worker_threads))(\/|$)/.test(m) || m === 'execa').map((m) => `${f} -> ${m}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('the walk would see I/O where there is some (a module that reads files)', () => {
+    expect([...valueClosure('src/session/probe-context.ts')]).toContain('node:fs');
   });
 });

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LiveEngine } from '../../src/session/live.js';
+import { probeContextSync } from '../../src/session/probe-context.js';
 import { LiveFeed } from '../../src/session/live-feed.js';
 import { containerdLiveSource, panelLines } from '../../src/session/live-sources/containerd.js';
 import type { LiveSourceDef } from '../../src/session/live-sources/types.js';
@@ -62,7 +63,7 @@ describe('the live feed writes what drives its engine', () => {
     const live = new LiveEngine([def], { arch: 'x64' }, 'live', now);
     const entries: RecordEntry[] = [];
     const feed = new LiveFeed(live, { write: (e) => entries.push(e), close: () => undefined }, now);
-    feed.start([def], { host, selection: { pids: [], comms: [], containers: [], defaultTargets: true }, targets: [] });
+    feed.start([def], probeContextSync(host, { pids: [], comms: [], containers: [], defaultTargets: true }, []));
     await three;
     await feed.stop();
     const replayed = new LiveEngine([def], { arch: 'x64' }, 'replay', () => t);

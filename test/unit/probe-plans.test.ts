@@ -7,6 +7,7 @@ import { probeParams } from '../../probes/params.js';
 import { syscallListSchema } from '../../probes/syscall-trace.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
 import type { Feature, KernelFeatures } from '../../src/host/features.js';
+import { probePrograms } from '../../src/host/probe-programs.js';
 import type { CtrscopeError } from '../../src/errors.js';
 
 const yes = (detail = 'yes'): Feature => ({ ok: true, detail });
@@ -34,6 +35,7 @@ const ctx = (f: KernelFeatures): ProbeContext => ({
   selection: { pids: [], comms: [], containers: [], defaultTargets: true },
   targets: [{ pid: 4242, comm: 'containerd', role: 'containerd' }],
   features: f,
+  facts: { containers: [], commPids: [], fixedAddressExes: false, programs: probePrograms() },
 });
 
 const chain = (p: TracerPlan | undefined): string[] => (p ? [p.attachPoint, ...chain(p.fallback)] : []);
@@ -129,5 +131,33 @@ describe('probe flags', () => {
     for (const bad of ['', 'opne', 'read;id', 'read,$(id)', 'READ']) expect(syscallListSchema.safeParse(bad).success, bad).toBe(false);
     const plan = PROBES['syscall-trace']!.plan(ctx(features()), probeParams(PROBES['syscall-trace']!, { syscalls: 'openat,read' }));
     expect(plan.argv).toEqual(['strace', '-tt', '-T', '-e', 'trace=openat,read', '-f', '-p', '4242']);
+  });
+});
+
+describe('plans are made from their context alone (no I/O in plan())', () => {
+  const container = { pid: 777, comm: 'sh', role: 'container' as const, id: 'web1' };
+  const withContainer = (facts: Partial<ProbeContext['facts']>): ProbeContext => {
+    const c = ctx(features());
+    return { ...c, selection: { pids: [], comms: [], containers: ['web1'], defaultTargets: false }, targets: [container], facts: { ...c.facts, ...facts } };
+  };
+
+  it('a --container with a v2 cgroup id is matched by that id, one without by the pids in its cgroup', () => {
+    const byId = PROBES['file-opens']!.plan(withContainer({ containers: [{ pid: 777, cgroupId: 9001, pids: [777, 778] }] }), {});
+    expect(byId.argv.at(-1)).toBe('9001');
+    expect(byId.argv).toContainEqual(expect.stringContaining('cgroup == $1'));
+    const byPids = PROBES['file-opens']!.plan(withContainer({ containers: [{ pid: 777, cgroupId: null, pids: [777, 778] }] }), {});
+    expect(byPids.argv.slice(-2)).toEqual(['777', '778']);
+  });
+
+  it('pid-list tracers attach to the container\'s processes and the --comm processes the facts list', () => {
+    const c = withContainer({ containers: [{ pid: 777, cgroupId: 9001, pids: [777, 778] }], commPids: [31337] });
+    const plan = PROBES['syscall-count']!.plan(c, { backend: 'strace' });
+    const pids = plan.argv.flatMap((a, i) => (plan.argv[i - 1] === '-p' ? [Number(a)] : []));
+    expect(pids.sort((a, b) => a - b)).toEqual([777, 778, 31337]);
+  });
+
+  it('stack probes cache user symbols only when every executable is fixed-address', () => {
+    expect(PROBES['cpu-profile']!.plan({ ...ctx(features()), facts: { ...ctx(features()).facts, fixedAddressExes: true } }, {}).env).toEqual({ BPFTRACE_CACHE_USER_SYMBOLS: '1' });
+    expect(PROBES['cpu-profile']!.plan(ctx(features()), {}).env).toEqual({});
   });
 });

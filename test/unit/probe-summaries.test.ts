@@ -112,6 +112,7 @@ describe('stack summaries', () => {
     const { fields } = cpuProfileSummary.fields(input('cpu-profile'));
     expect(fields.total).toBe(sum(lastMap('cpu-profile', '@stacks')));
     expect(fields.samples).toBe(lastMap('cpu-profile', '@samples'));
+    expect(fields.stacks.length).toBeGreaterThan(0);
     expect(fields.stacks.every((s) => /^(containerd|containerd-shim);/.test(s.stack))).toBe(true);
     const folded = cpuProfileSummary.outputFile!(report(fields));
     const parsed = folded.trim().split('\n').map((l) => Number(l.slice(l.lastIndexOf(' ') + 1)));

@@ -63,17 +63,20 @@ describe('strace format variants (real captures)', () => {
   it('-tt timestamps, PID prefix of a -o file', () => {
     const { r, calls } = first('containerd-tt-T-C-w.txt.gz');
     expect(calls[0]!.time).toMatch(/^\d\d:\d\d:\d\d\.\d{6}$/);
+    expect(r.pids.length).toBeGreaterThan(0);
     expect(r.pids.every((p) => p.pid > 0)).toBe(true);
     expect(r.pids.length).toBeGreaterThan(10);
   });
 
   it('-ttt timestamps', () => {
     const { calls } = first('containerd-ttt-T-C-w.txt.gz');
+    expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => /^\d{10}\.\d{6}$/.test(c.time!))).toBe(true);
   });
 
   it('-r relative timestamps', () => {
     const { calls } = first('containerd-r-T-C-w.txt.gz');
+    expect(calls.length).toBeGreaterThan(0);
     expect(calls.every((c) => /^\d+\.\d{6}$/.test(c.time!))).toBe(true);
   });
 
@@ -104,6 +107,7 @@ describe('strace format variants (real captures)', () => {
   it('stderr: [pid N] prefixes, strace messages, lines cut by a message and joined again', () => {
     const f = 'containerd-stderr-tt-T-C-w.txt.gz';
     const { r } = first(f);
+    expect(r.pids.length).toBeGreaterThan(0);
     expect(r.pids.every((p) => p.pid > 0)).toBe(true);
     const text = bytes(f).toString('utf8');
     const cut = text.split('\n').filter((l) => /.strace: Process \d+ attached$/.test(l)).length;

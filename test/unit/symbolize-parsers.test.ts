@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildId, crc32, functionSymbols, lookupSymbol, readElf } from '../../parsers/elf.js';
 import { pclnVersion, readPclntab } from '../../parsers/gopclntab.js';
 import { executable, mappingAt, parseMaps } from '../../parsers/proc-maps.js';
-import { foldStackKey, seenPid } from '../../parsers/bpftrace-stacks.js';
+import { execLine, foldStackKey, seenPid } from '../../parsers/bpftrace-stacks.js';
 import { WHY } from '../../parsers/symbolize.js';
 
 const reader = (b: Uint8Array) => (o: number, l: number) => b.subarray(o, o + l);
@@ -80,5 +80,21 @@ describe('proc maps, seen lines, a fold with a pid part', () => {
     });
     expect(calls).toEqual([[42, 'my,comm', 0x10], [42, 'my,comm', 0x20]]);
     expect(folded).toBe('my,comm;[unknown];leaf;do_syscall_64');
+  });
+
+  it('execLine reads the probes\' "exec PID FILE" lines (hand-written: a name with a space and a quote)', () => {
+    expect(execLine('{"type": "printf", "data": "exec 30512 /usr/bin/containerd-shim-runc-v2\\n"}')).toEqual({ pid: 30512, file: '/usr/bin/containerd-shim-runc-v2' });
+    expect(execLine('{"type": "printf", "data": "exec 7 /opt/my \\"x\\"\\n"}')).toEqual({ pid: 7, file: '/opt/my "x"' });
+    expect(execLine('{"type": "printf", "data": "exec x /a\\n"}')).toBeNull();
+    expect(execLine('{"type": "printf", "data": "exec 7 /a\\n"')).toBeNull();
+    expect(execLine('{"type": "map", "data": {"@x": "exec 7 /a\\n"}}')).toBeNull();
+  });
+
+  it('a gone process\'s library frame ends the user stack past the leaf, not at it', () => {
+    const key = '\n    do_syscall_64+1\n,\n    0x7f0000000010\n    0x20\n    0x7f0000000030\n    0x40\n,42,c';
+    const folded = foldStackKey(key, ['kstack', 'ustack', 'pid', 'text'], {
+      symbolize: (_pid, _comm, a) => (a < 0x7f0000000000 ? { frame: `f${a}+1` } : { why: WHY.goneLibrary }),
+    });
+    expect(folded).toBe('c;[unknown];f32;[unknown];do_syscall_64');
   });
 });

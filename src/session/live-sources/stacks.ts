@@ -2,13 +2,17 @@
  * Live source for the stacks panel: the live-stacks probe (bpftrace profile:hz:99, one tracer for
  * the session). It prints @samples each second and the stacks of the last 10 s every 10 s (then
  * clears them): each print is folded here and added up since the start (or the last reset).
+ * In a live session the frames bpftrace left raw (processes gone when it printed: shims, runc)
+ * are named first, from what ctx.stackImages read of each process its "seen"/"exec" lines
+ * announced; a replay folds what was recorded.
  * Recordings made before live-stacks (cpu-profile restarted every 10 s, stacks printed when each
  * run stopped) read the same way: one stacks print per run.
  */
 import { foldStackMap } from '../../../parsers/bpftrace-stacks.js';
 import { BpftraceJsonParser } from '../../../parsers/bpftrace-json.js';
 import type { StacksView } from '../../live-model/types.js';
-import type { LiveSource, LiveSourceDef, SourceOutput } from './types.js';
+import { stackLayout } from '../../summaries/stacks.js';
+import type { LiveSource, LiveSourceDef, SourceOutput, StackImages } from './types.js';
 
 /** Distinct stacks kept; samples of further ones are added to one line that says so. */
 export const MAX_STACKS = 20_000;
@@ -23,6 +27,8 @@ interface RunState {
 }
 
 class StacksSource implements LiveSource {
+  constructor(private readonly images: StackImages | null) {}
+
   private readonly runs = new Map<number, RunState>();
   private folded = new Map<string, number>();
   private samples = 0;
@@ -43,6 +49,8 @@ class StacksSource implements LiveSource {
 
   line(text: string, t: number, run = 0): void {
     const r = this.state(run);
+    // "seen PID" / "exec PID FILE": read the process now, while it runs (live sessions).
+    if (this.images && text.length < 8192 && text.startsWith('{"type": "printf"')) this.images.line(text);
     r.parser.line(text);
     const maps = r.parser.result().maps;
     const s = maps.get('@samples');
@@ -54,7 +62,9 @@ class StacksSource implements LiveSource {
     const st = maps.get('@stacks');
     if (st && st.seq !== r.stacksSeq) {
       r.stacksSeq = st.seq;
-      const f = foldStackMap(st.value, ['kstack', 'ustack', 'text']);
+      // Keyed by pid since live-stacks.bt announces its processes (older recordings: comm only).
+      const f = foldStackMap(st.value, stackLayout(st.value), { symbolize: this.images?.symbolizer() });
+      this.images?.printed();
       for (const [stack, n] of f.stacks) {
         const key = this.folded.has(stack) || this.folded.size < MAX_STACKS ? stack : OVERFLOW;
         this.folded.set(key, (this.folded.get(key) ?? 0) + n);
@@ -96,5 +106,5 @@ export const stacksSource: LiveSourceDef = {
   id: 'stacks',
   probe: 'live-stacks',
   panels: ['stacks'],
-  create: () => new StacksSource(),
+  create: (ctx) => new StacksSource(ctx.stackImages?.() ?? null),
 };

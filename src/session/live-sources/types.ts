@@ -5,7 +5,8 @@
  */
 import type { HostTargets } from '../../targets/discover.js';
 import type { ContainerdLogView } from '../../aggregate/containerd-log-panel.js';
-import type { ContainerdView, EventItem, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
+import type { FrameSymbolizer } from '../../../parsers/bpftrace-stacks.js';
+import type { ContainerdView, EventItem, StartsView, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
 /** Per-target numbers a source adds to the targets panel. */
 export type TargetPart = Pick<TargetLine, 'pid' | 'comm'> & Partial<Pick<TargetLine, 'syscallsPerSec' | 'errorsPerSec' | 'avgNs'>> & {
@@ -29,6 +30,7 @@ export interface SourceOutput {
   targets?: TargetPart[];
   containerd?: ContainerdView;
   containerdLog?: ContainerdLogView;
+  starts?: StartsView;
 }
 
 /** What is known about one run of a source: a tracer process, or one poll. */
@@ -49,9 +51,24 @@ export interface LiveSource {
   runStarted?(run: number, t: number, info: RunInfo): void;
   /** A run's output is complete (tracer exited, poll answered). */
   runEnded?(run: number, t: number): void;
+  /** One stdout line of another source this one reads (LiveSourceDef.reads), at t. Never throws. */
+  peerLine?(from: string, text: string, t: number): void;
   /** Forget what was seen so far: rates, histories and totals start again from t. */
   reset(t: number): void;
   output(t: number, host: HostTargets): SourceOutput;
+}
+
+/**
+ * What naming a stack's raw user frames needs, read while the processes run (src/host/
+ * process-images.ts; live sessions only: a replay's processes are long gone).
+ */
+export interface StackImages {
+  /** One stdout line of the stacks probe: "seen PID" and "exec PID FILE" read that process now. */
+  line(text: string): void;
+  /** Names the raw addresses of the stacks printed now, from what was read. */
+  symbolizer(): FrameSymbolizer;
+  /** A stacks print was folded: processes not announced for a few prints are forgotten. */
+  printed(): void;
 }
 
 /** What a source may need to know about the host the data comes from (for replays: the recorded one). */
@@ -60,6 +77,8 @@ export interface SourceContext {
   arch: string;
   /** Wall clock at the session's start, ms since the epoch (a replay: the recorded start). */
   startedAtMs?: number;
+  /** Live sessions: reads the stacks' processes while they run, so their frames can be named. */
+  stackImages?: () => StackImages;
 }
 
 export interface LiveSourceDef {
@@ -72,6 +91,8 @@ export interface LiveSourceDef {
   /** Extra environment for the tracer (added to the plan's). */
   env?: Record<string, string>;
   create(ctx: SourceContext): LiveSource;
+  /** Other sources whose stdout lines this one also reads (peerLine), by id: no tracer of its own for them. */
+  reads?: string[];
   /**
    * True for a stdout line that says a target started or exited (live-kernel.bt's target-exec and
    * target-exit): the session then looks at /proc again instead of scanning it on every tick.
