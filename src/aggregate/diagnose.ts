@@ -8,6 +8,7 @@ import type { GoroutineGrowth } from './goroutines.js';
 import { leakHint } from './goroutines.js';
 import type { MethodLatency } from './grpc-latency.js';
 import { WAITING_SYSCALLS as WAITS, type SyscallLatencyRow } from './syscall-outliers.js';
+import { logFindingParts, type LogEvidence } from './diagnose-logs.js';
 
 export interface DiagnoseEvidence {
   durationSeconds: number;
@@ -23,12 +24,14 @@ export interface DiagnoseEvidence {
   syscalls: { top: SyscallLatencyRow[]; outliers: SyscallLatencyRow[] } | null;
   /** Sources that could not be read, and why. */
   unavailable: string[];
+  /** containerd's log over the run (absent from older evidence; null when it could not be read). */
+  logs?: LogEvidence | null;
 }
 
 export type Severity = 'problem' | 'watch' | 'ok' | 'unknown';
 
 export interface Finding {
-  symptom: 'high CPU' | 'memory growth' | 'goroutine growth' | 'rising latency' | 'gRPC errors' | 'slow syscalls';
+  symptom: 'high CPU' | 'memory growth' | 'goroutine growth' | 'rising latency' | 'gRPC errors' | 'slow syscalls' | 'log errors';
   severity: Severity;
   summary: string;
   evidence: string[];
@@ -172,9 +175,16 @@ function syscallFinding(e: DiagnoseEvidence): Finding {
   };
 }
 
+function logFinding(e: DiagnoseEvidence): Finding[] {
+  if (e.logs === undefined) return [];
+  if (e.logs === null) return [{ symptom: 'log errors', severity: 'unknown', summary: "containerd's log not read", evidence: e.unavailable.filter((u) => u.startsWith('log')) }];
+  const p = logFindingParts(e.logs, e.durationSeconds);
+  return [{ symptom: 'log errors', ...p, next: p.severity === 'ok' ? undefined : 'ctrscope logs --since 5m (errors and warnings by message, per-container timelines)' }];
+}
+
 const ORDER: Record<Severity, number> = { problem: 0, watch: 1, unknown: 2, ok: 3 };
 
 /** Every finding, problems first. */
 export function diagnose(e: DiagnoseEvidence): Finding[] {
-  return [cpuFinding(e), memoryFinding(e), goroutineFinding(e), ...latencyFindings(e), syscallFinding(e)].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  return [cpuFinding(e), memoryFinding(e), goroutineFinding(e), ...latencyFindings(e), syscallFinding(e), ...logFinding(e)].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
 }

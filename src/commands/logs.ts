@@ -1,5 +1,5 @@
 /**
- * `ctrscope logs [--since 5m] [--follow] [--file PATH | --unit NAME] [--json]`: containerd's log
+ * `ctrscope logs [--since 5m] [--follow] [--file PATH | --unit NAME | --identifier NAME] [--journal-dir DIR] [--json]`: containerd's log
  * read for you: where it is (src/containerd/log-source.ts), its lines parsed
  * (parsers/containerd-log.ts) and summed up (src/aggregate/containerd-logs.ts). --follow prints each
  * new line until Ctrl-C, then the summary.
@@ -16,6 +16,8 @@ interface LogsFlags {
   follow?: boolean;
   file?: string;
   unit?: string;
+  identifier?: string;
+  journalDir?: string;
   json?: boolean;
 }
 
@@ -29,6 +31,8 @@ export function registerLogs(program: Command): void {
     .option('--follow', 'print new lines as they come (across rotation) until Ctrl-C, then the summary')
     .option('--file <path>', "read this file (default: journald, else the file containerd's stdout goes to)")
     .option('--unit <name>', 'read this systemd unit with journalctl')
+    .option('--identifier <name>', 'read journald entries by this identifier (journalctl -t: written with systemd-cat or syslog)')
+    .option('--journal-dir <dir>', 'with --unit or --identifier: read this journal directory (journalctl -D)')
     .option('--json', 'print one JSON object (with --follow: one per new line, then the summary)')
     .action(async (o: LogsFlags) => {
       const sinceMs = o.since !== undefined ? Date.now() - parseOption(durationSchema, o.since, '--since') * 1000 : undefined;

@@ -47,7 +47,7 @@ export async function readContainerdLog(source: LogSource, o: { sinceMs?: number
       rotations += st.rotations;
     }
   } else {
-    const j = journalctl(source.unit, { sinceEpochSeconds: o.sinceMs !== undefined ? o.sinceMs / 1000 : undefined, follow: o.follow });
+    const j = journalctl({ name: source.unit, match: source.match, directory: source.directory }, { sinceEpochSeconds: o.sinceMs !== undefined ? o.sinceMs / 1000 : undefined, follow: o.follow });
     caughtUp = o.follow;
     j.start({ onStdoutLine: (l) => parser.line(l) });
     if (o.follow) o.onFollowing?.();
@@ -56,7 +56,7 @@ export async function readContainerdLog(source: LogSource, o: { sinceMs?: number
       await j.stop();
     } else {
       const ex = await j.wait();
-      if (ex.code !== 0 && ex.code !== null) throw new CtrscopeError('tracer', `journalctl -u ${source.unit} failed: ${ex.stderrTail.at(-1) ?? `exit ${ex.code}`}`, 'check the unit name (systemctl status UNIT) or use --file');
+      if (ex.code !== 0 && ex.code !== null) throw new CtrscopeError('tracer', `${source.how} failed: ${ex.stderrTail.at(-1) ?? `exit ${ex.code}`}`, 'check the unit name (systemctl status UNIT) or use --file');
     }
   }
   return { source, since: o.sinceMs !== undefined ? new Date(o.sinceMs).toISOString() : null, ...parser.result(), beforeSince, overflowLines, rotations, ...agg.result(), droppedGroups: agg.droppedGroups };

@@ -3,6 +3,7 @@
  * A part is absent when no source feeds it (yet); panels then say which probe they wait for.
  */
 import type { ContainerdPanelView } from '../aggregate/containerd-panel.js';
+import type { ContainerdLogView } from '../aggregate/containerd-log-panel.js';
 import type { StartsView } from '../aggregate/start-watch.js';
 import type { HostTargets } from '../targets/discover.js';
 
@@ -185,6 +186,8 @@ export interface LiveSnapshot {
   events?: EventsView;
   targets: TargetLine[];
   containerd?: ContainerdView;
+  /** containerd's log: errors and warnings per second, the newest error. */
+  containerdLog?: ContainerdLogView;
   starts?: StartsView;
 }
 

@@ -21,6 +21,38 @@ import { scrape, type TimedScrape } from '../containerd/metrics-client.js';
 import { startSyscallWatch } from './syscall-watch.js';
 import { syscallLatencyRows, syscallOutliers } from '../aggregate/syscall-outliers.js';
 import { syscallNamer } from '../host/syscalls.js';
+import { ContainerdLogParser } from '../../parsers/containerd-log.js';
+import { LogBurstCounter, type LogEvidence } from '../aggregate/diagnose-logs.js';
+import { findLogSource } from '../containerd/log-source.js';
+import { tailLog } from '../containerd/log-tail.js';
+
+/** containerd's log over the run: what was appended from start() to finish(). */
+async function followLog(unavailable: string[]): Promise<{ read: () => Promise<void>; finish: () => Promise<LogEvidence | null> } | null> {
+  const source = await attempt('log', unavailable, async () => findLogSource({}));
+  if (!source) return null;
+  const tail = tailLog(source);
+  const counter = new LogBurstCounter();
+  const parser = new ContainerdLogParser((r) => counter.add(r));
+  let failed = false;
+  const read = async () => {
+    if (failed) return;
+    try {
+      for (const l of (await tail.take()).split('\n')) parser.line(l);
+    } catch (e) {
+      failed = true;
+      unavailable.push(`log: ${reason(e)}`);
+    }
+  };
+  await read();
+  return {
+    read,
+    finish: async () => {
+      await read();
+      await tail.stop();
+      return failed ? null : counter.result(source.how, parser.result().unreadLines);
+    },
+  };
+}
 
 /** RSS and CPU seconds of a process from /proc, or nulls when it is gone. */
 export function procUsage(pid: number): { rssBytes: number | null; cpuSeconds: number | null } {
@@ -65,6 +97,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
   }
   const seconds = Math.max(2, Math.round(o.durationSeconds));
   const kernel = await attempt('kernel view', unavailable, () => startSyscallWatch(c, (m) => process.stderr.write(`ctrscope: ${m}\n`)));
+  const log = await followLog(unavailable);
   const t0 = Date.now();
   const series: DiagnoseEvidence['series'] = [];
   const sample = (goroutineCount: number | null, heapInuse: number | null) => series.push({ t: (Date.now() - t0) / 1000, ...procUsage(c.pid), goroutines: goroutineCount, heapInuseBytes: heapInuse });
@@ -80,6 +113,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
     if (sock && Math.round(el) % 2 === 0) g = await goroutines(sock).then(goroutineTotal, () => null);
     if (url && !mid && el >= seconds / 2) mid = await scrape(url).catch(() => null);
     sample(g, null);
+    await log?.read();
   });
   const s1 = url ? await attempt('metrics', unavailable, () => scrape(url!)) : null;
   const g1: GoroutineProfile | null = sock ? await attempt('goroutines', unavailable, () => goroutines(sock!)) : null;
@@ -89,6 +123,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
   const cpuBytes = interrupted ? null : await cpuRaw;
 
   const maps = kernel ? await kernel.stop() : null;
+  const logs = log ? await log.finish() : null;
   const rows = maps ? syscallLatencyRows(maps, syscallNamer()) : null;
   const syscalls = rows ? { top: rows.slice(0, 10), outliers: syscallOutliers(rows).slice(0, 10) } : null;
 
@@ -121,7 +156,7 @@ export async function collectEvidence(o: { durationSeconds: number; debugSocket?
         }
       : null;
   return {
-    evidence: { durationSeconds: (Date.now() - t0) / 1000, series, cpu, goroutineGrowth: g0 && g1 ? goroutineGrowth(g0, g1) : null, heapTop, grpc, syscalls, unavailable: [...new Set(unavailable)] },
+    evidence: { durationSeconds: (Date.now() - t0) / 1000, series, cpu, goroutineGrowth: g0 && g1 ? goroutineGrowth(g0, g1) : null, heapTop, grpc, syscalls, logs, unavailable: [...new Set(unavailable)] },
     sources: { pid: c.pid, debugSocket: sock, metricsUrl: url },
     interrupted,
   };

@@ -42,6 +42,8 @@ export interface ServeState {
   cost(): CostSample;
   /** Live processes by role, from the latest discovery. */
   targets(): Record<string, number>;
+  /** Lines containerd logged while serve ran, by level (absent: its log is not read). */
+  containerdLogLevels?(): Record<string, number>;
   /** Container starts as they complete (the start histograms); absent: no start metrics. */
   starts?: StartFeed;
   /** --otlp-endpoint: what the trace exporter sent and dropped. */
@@ -106,6 +108,7 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   );
   gauge(reg, 'ctrscope_probe_up', '1 while the source runs (tracer attached or poll answering), 0 when it failed or stopped', ['source'], perSource(s, (x) => (x.state === 'running' ? 1 : 0)));
   gauge(reg, 'ctrscope_targets', 'Live processes of each role ctrscope found (containerd, shim, container)', ['role'], () => Object.entries(s.targets()).map(([role, n]): [Labels, number] => [{ role }, n]));
+  counter(reg, 'ctrscope_containerd_log_lines_total', "Lines containerd logged while serve ran (its log file or journald), by level as logrus names them", ['level'], () => Object.entries(s.containerdLogLevels?.() ?? {}).map(([level, n]): [Labels, number] => [{ level }, n]));
   if (s.starts) startHistograms(reg, s.starts);
   const otlp = s.otlp;
   if (otlp) {

@@ -29,6 +29,7 @@ import { nullSink } from '../session/record-format.js';
 import { KernelCounters } from './kernel-counters.js';
 import { closeServer, listen, showAddress, type ListenAddress } from './listen.js';
 import { exposition, type ServeState, type SourceInfo } from './metrics.js';
+import { containerdLogSourceDef, createContainerdLogLiveSource } from '../session/live-sources/containerd-log.js';
 import { roleOfComm } from './roles.js';
 import { SchedCounters } from './sched-counters.js';
 import { SelfCost } from './self-cost.js';
@@ -63,9 +64,13 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const runtime = new RuntimeCostReader();
   const kernel = new KernelCounters(syscallNamer(process.arch), roleOf, runtime);
   const sched = new SchedCounters(roleOf, (poll) => runtime.ledger.procs(procsOfPoll(poll), now()));
+  // containerd's log from serve's start (no backlog): its lines by level.
+  const logDef = containerdLogSourceDef({ backlog: false });
+  let log: ReturnType<typeof createContainerdLogLiveSource> | undefined;
   const defs: LiveSourceDef[] = [
     { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
+    { ...logDef, create: (ctx) => (log = createContainerdLogLiveSource(ctx)) },
   ];
   // Container starts: `ctr events` with the kernel program's exec lines, into the histograms and the traces.
   const startFeed = new StartFeed();
@@ -89,13 +94,14 @@ export async function runServe(o: ServeOptions): Promise<number> {
     sched,
     cost: () => cost.sample(),
     targets: () => countRoles(host),
+    containerdLogLevels: () => log?.output(now()).containerdLog.levels ?? {},
     starts: startFeed,
     ...(traces ? { otlp: () => traces.stats() } : {}),
     runtime: () => runtime.ledger.samples(now()),
     sources: () =>
       defs.map((d): SourceInfo => {
         const s = engine.status(d.id);
-        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : null;
+        const src = d.id === 'kernel' ? kernel : d.id === 'sched' ? sched : d.id === 'containerd-log' && log ? { unrecognized: log.output(now()).unrecognized } : null;
         return { id: d.id, probe: d.probe, backend: s?.backend, attachPoint: s?.attachPoint, state: s?.state ?? 'missing', droppedLines: s?.droppedLines ?? 0, lost: d.id === 'kernel' ? kernel.lost : 0, unrecognized: src?.unrecognized ?? s?.unrecognized ?? 0 };
       }),
   };

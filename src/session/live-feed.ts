@@ -147,6 +147,7 @@ class SourceRunner {
     this.stopping = true;
     clearTimeout(this.timer);
     await this.pt?.stop();
+    await this.def.poll?.stop?.();
     if (!this.def.poll) this.status({ state: this.engine.status(this.def.id)?.state === 'failed' ? 'failed' : 'stopped' });
   }
 }

@@ -62,7 +62,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const otel = o.otlp ? await import('../otel/exporter.js') : null;
   const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
   const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
-  const engine = new LiveEngine(sources, { arch: process.arch, stackImages: () => new ProcessImages() }, 'live', now);
+  const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages() }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });

@@ -164,6 +164,7 @@ export class LiveEngine {
       events: this.events(outs),
       targets: mergeTargets(this.host, parts),
       containerd: first('containerd'),
+      containerdLog: first('containerdLog'),
       starts: first('starts'),
     };
   }

@@ -78,7 +78,7 @@ export class ReplayFeed {
     const known = new Set(replayable.map((d) => d.id));
     const recorded = new Map(rec.meta.sources.map((s) => [s.id, s]));
     const defs = replayable.filter((d) => recorded.get(d.id)?.state === 'starting');
-    this.engine = new LiveEngine(defs, { arch: rec.meta.arch }, 'replay', () => this.vt);
+    this.engine = new LiveEngine(defs, { arch: rec.meta.arch, startedAtMs: Date.parse(rec.meta.startedAt) || undefined }, 'replay', () => this.vt);
     for (const s of rec.meta.sources) {
       if (defs.some((d) => d.id === s.id)) this.engine.setStatus(s.id, { backend: s.backend, attachPoint: s.attachPoint, message: s.message });
       else

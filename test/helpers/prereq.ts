@@ -22,7 +22,8 @@ export type Prereq =
   | 'prometheus'
   | 'go'
   | 'chromium'
-  | 'jsonschema';
+  | 'jsonschema'
+  | 'journald';
 
 /** FlameGraph's stackcollapse-perf.pl inputs and outputs (NAME.txt, results/NAME-collapsed-OPT.txt). */
 export const CONFORMANCE_DIR = process.env.CTRSCOPE_CONFORMANCE_DIR ?? fileURLToPath(new URL('../../../shared/conformance/flamegraph', import.meta.url));
@@ -70,6 +71,8 @@ const checks: Record<Prereq, () => string | null> = {
   prometheus: () => (onPath('prometheus') ? null : 'prometheus not installed (Debian package prometheus)'),
   go: () => (onPath('go') ? null : 'go not installed (Debian package golang-go: go tool pprof, go tool addr2line)'),
   chromium: () => (onPath('chromium') ? null : 'chromium not installed (Debian package chromium)'),
+  // A private systemd-journald (test/helpers/journald.ts): systemd need not be PID 1.
+  journald: () => (existsSync('/lib/systemd/systemd-journald') && ['journalctl', 'systemd-cat', 'unshare', 'nsenter'].every(onPath) ? null : 'systemd-journald, journalctl, systemd-cat, unshare or nsenter missing (Debian packages systemd, util-linux)'),
   jsonschema: () => (spawnSync('python3', ['-c', 'import jsonschema']).status === 0 ? null : 'python3-jsonschema not installed'),
 };
 

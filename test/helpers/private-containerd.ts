@@ -15,7 +15,8 @@ export class PrivateContainerd {
   readonly log = join(this.dir, 'containerd.log');
   private child?: ChildProcess;
 
-  constructor(private readonly opts: { logLevel?: 'debug' | 'info' } = {}) {
+  /** wrap: an argv that runs containerd (e.g. into journald: nsenter ... systemd-cat -t containerd). */
+  constructor(private readonly opts: { logLevel?: 'debug' | 'info'; wrap?: string[] } = {}) {
     writeFileSync(
       join(this.dir, 'config.toml'),
       [
@@ -49,7 +50,7 @@ export class PrivateContainerd {
     for (const from of tries) {
       if (from !== undefined) writeFileSync('/proc/sys/kernel/ns_last_pid', String(from));
       const out = this.opts.logLevel ? openSync(this.log, 'a') : 'ignore';
-      child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: ['ignore', out, out] });
+      child = spawn('setpriv', ['--pdeathsig', 'TERM', '--', ...(this.opts.wrap ?? []), 'containerd', '--config', join(this.dir, 'config.toml'), '--address', this.address], { stdio: ['ignore', out, out] });
       if (typeof out === 'number') closeSync(out);
       if (!below || child.pid! < below || from === tries[tries.length - 1]) break;
       const gone = new Promise((r) => child.once('exit', r));

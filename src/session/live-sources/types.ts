@@ -4,6 +4,7 @@
  * listed in ./index.ts.
  */
 import type { HostTargets } from '../../targets/discover.js';
+import type { ContainerdLogView } from '../../aggregate/containerd-log-panel.js';
 import type { FrameSymbolizer } from '../../../parsers/bpftrace-stacks.js';
 import type { ContainerdView, EventItem, StartsView, EventKind, PanelId, SchedView, StacksView, SyscallLine, SyscallsView, TargetLine, VfsView } from '../../live-model/types.js';
 
@@ -28,6 +29,7 @@ export interface SourceOutput {
   eventRates?: Partial<Record<EventKind, number>>;
   targets?: TargetPart[];
   containerd?: ContainerdView;
+  containerdLog?: ContainerdLogView;
   starts?: StartsView;
 }
 
@@ -73,6 +75,8 @@ export interface StackImages {
 export interface SourceContext {
   /** Node's process.arch of the traced host: syscall numbers differ between architectures. */
   arch: string;
+  /** Wall clock at the session's start, ms since the epoch (a replay: the recorded start). */
+  startedAtMs?: number;
   /** Live sessions: reads the stacks' processes while they run, so their frames can be named. */
   stackImages?: () => StackImages;
 }
@@ -100,5 +104,7 @@ export interface LiveSourceDef {
     fetch(host: HostTargets): Promise<string>;
     /** What the status bar names as its backend (default "metrics"). */
     backend?: string;
+    /** Ends what fetch keeps open (a followed log's child process), when the session stops. */
+    stop?(): Promise<void>;
   };
 }
