@@ -26,6 +26,9 @@ function sessionAlive(session: number, pid: number): boolean {
   const s = statFields(session);
   const t = statFields(pid);
   if (!s || !t) return false;
+  // Its parent is that session, alive: not an orphan, whatever the session's command line (a
+  // test runner that starts tracers in process). A tracer whose session died is reparented.
+  if (t.ppid === session) return true;
   const cmd = readProc(session, 'cmdline') ?? '';
   return s.startTime <= t.startTime && /ctrscope|cli\.js/.test(cmd);
 }
