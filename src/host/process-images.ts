@@ -15,8 +15,26 @@ import { execLine, seenPid, type FrameSymbolizer } from '../../parsers/bpftrace-
 import { comm, exePath, PROC, readProc } from '../targets/procfs.js';
 import { fileBuildId, loadBinarySymbols } from './elf.js';
 
+export interface ProcessImagesOptions {
+  /**
+   * The live view's way, for its cost: an exec line only notes the file the kernel named (no
+   * /proc read), and a process announced again (every 10 s) is read again only after REREAD_PRINTS
+   * prints. A process gone before its first stack is then named from that file (enough for the
+   * fixed-address Go binaries of containerd, the shims and runc); its loader's and libraries'
+   * frames end its stack, as for any process whose maps were never read.
+   */
+  light?: boolean;
+}
+
+/** With `light`, a process announced again is read again after this many prints (10 s each). */
+const REREAD_PRINTS = 6;
+
 export class ProcessImages {
+  constructor(private readonly o: ProcessImagesOptions = {}) {}
+
   readonly images = new Map<number, ProcessImage>();
+  /** pid → the print when it was last read (light mode). */
+  private readonly readAt = new Map<number, number>();
   /** Pids announced but gone before anything could be read. */
   readonly missed = new Set<number>();
   /** pid → the print (printed() calls so far) when it was last announced; for long sessions. */
@@ -34,6 +52,7 @@ export class ProcessImages {
       this.touched.delete(pid);
       this.images.delete(pid);
       this.missed.delete(pid);
+      this.readAt.delete(pid);
     }
   }
 
@@ -45,6 +64,8 @@ export class ProcessImages {
   record(pid: number): boolean {
     this.touched.set(pid, this.prints);
     let known = this.images.get(pid);
+    if (this.o.light && known?.maps && (this.readAt.get(pid) ?? -Infinity) > this.prints - REREAD_PRINTS) return true;
+    this.readAt.set(pid, this.prints);
     // Another executable under a known pid: the number was reused (long live sessions).
     const now = known ? exePath(pid)?.replace(/ \(deleted\)$/, '') : undefined;
     if (known && now && now !== known.exe) {
@@ -84,6 +105,11 @@ export class ProcessImages {
     this.touched.set(pid, this.prints);
     this.images.delete(pid);
     this.missed.delete(pid);
+    this.readAt.delete(pid);
+    if (this.o.light && file.startsWith('/') && !file.startsWith(`${PROC}/`)) {
+      this.images.set(pid, { pid, comm: commOf(file), exe: file, buildId: buildIdOf(file), maps: null });
+      return;
+    }
     if (this.record(pid) || !file.startsWith('/') || file.startsWith(`${PROC}/`)) return;
     this.missed.delete(pid);
     this.images.set(pid, { pid, comm: commOf(file), exe: file, buildId: buildIdOf(file), maps: null });

@@ -61,8 +61,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
   // OpenTelemetry's modules are loaded only when traces are sent.
   const otel = o.otlp ? await import('../otel/exporter.js') : null;
   const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
-  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES;
-  const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages() }, 'live', now);
+  // Watching starts costs a `ctr events` process and its lines (about half a point of a core under
+  // a start loop): the live view runs it when the starts go somewhere (--otlp-endpoint); serve always.
+  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES.filter((d) => d.id !== 'starts');
+  const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
   engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });

@@ -156,7 +156,7 @@ describe.skipIf(skip)('frames of gone shims and runc, named as the binaries name
   }, 60_000);
 
   it('the live stacks source hands the panel at most 5% [unknown] frames (live-stacks.bt, two 10 s prints)', async () => {
-    const named = stacksSource.create({ arch: process.arch, stackImages: () => new ProcessImages() });
+    const named = stacksSource.create({ arch: process.arch, stackImages: () => new ProcessImages({ light: true }) });
     const bare = stacksSource.create({ arch: process.arch });
     named.runStarted?.(0, 0, {});
     bare.runStarted?.(0, 0, {});

@@ -1,0 +1,36 @@
+/** ProcessImages in the live view's light mode: exec lines note the kernel's file, announcements re-read rarely. */
+import { describe, expect, it } from 'vitest';
+import { ProcessImages } from '../../src/host/process-images.js';
+import { exePath } from '../../src/targets/procfs.js';
+
+describe('ProcessImages, light (the live view)', () => {
+  it('an exec line notes the file the kernel named without reading /proc; the first stack reads it', () => {
+    const light = new ProcessImages({ light: true });
+    light.exec(process.pid, '/usr/bin/true');
+    // Not read: the image is the kernel's word, not this process's real executable.
+    expect(light.images.get(process.pid)).toMatchObject({ exe: '/usr/bin/true', comm: 'true', maps: null });
+    light.record(process.pid);
+    // Read at its first stack: another executable under the pid, so what /proc says wins.
+    expect(light.images.get(process.pid)!.exe).toBe(exePath(process.pid));
+    expect(light.images.get(process.pid)!.maps!.length).toBeGreaterThan(0);
+    // The full mode reads at the exec line itself.
+    const full = new ProcessImages();
+    full.exec(process.pid, '/usr/bin/true');
+    expect(full.images.get(process.pid)!.exe).toBe(exePath(process.pid));
+  });
+
+  it('a process announced again is read again only after six prints', () => {
+    const light = new ProcessImages({ light: true });
+    light.record(process.pid);
+    const first = light.images.get(process.pid)!.maps;
+    light.images.get(process.pid)!.maps = [];
+    light.printed();
+    light.record(process.pid);
+    expect(light.images.get(process.pid)!.maps).toEqual([]);
+    for (let i = 0; i < 6; i++) {
+      light.printed();
+      light.record(process.pid);
+    }
+    expect(light.images.get(process.pid)!.maps!.length).toBe(first!.length);
+  });
+});
