@@ -49,8 +49,13 @@ class StacksSource implements LiveSource {
 
   line(text: string, t: number, run = 0): void {
     const r = this.state(run);
-    // "seen PID" / "exec PID FILE": read the process now, while it runs (live sessions).
-    if (this.images && text.length < 8192 && text.startsWith('{"type": "printf"')) this.images.line(text);
+    // "seen PID" / "exec PID FILE": read the process now, while it runs (live sessions). These are
+    // the program's only printf lines (about 30 a second under a start loop): they hold no map,
+    // so the JSON parser, and the look at its maps below, are for the other lines only.
+    if (text.startsWith('{"type": "printf"') && text.length < 8192) {
+      this.images?.line(text);
+      return;
+    }
     r.parser.line(text);
     const maps = r.parser.result().maps;
     const s = maps.get('@samples');
