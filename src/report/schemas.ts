@@ -177,7 +177,7 @@ Object.assign(REPORT_SCHEMAS, {
     sources: z.strictObject({ pid: int, debugSocket: z.string().nullable(), metricsUrl: z.string().nullable() }),
     findings: z.array(
       z.strictObject({
-        symptom: z.enum(['high CPU', 'memory growth', 'goroutine growth', 'rising latency', 'gRPC errors', 'slow syscalls']),
+        symptom: z.enum(['high CPU', 'memory growth', 'goroutine growth', 'rising latency', 'gRPC errors', 'slow syscalls', 'log errors']),
         severity: z.enum(['problem', 'watch', 'ok', 'unknown']),
         summary: z.string(),
         evidence: z.array(z.string()),
@@ -192,6 +192,21 @@ Object.assign(REPORT_SCHEMAS, {
       heapTop: z.array(funcTotal).nullable(),
       grpc: z.strictObject({ firstHalf: z.array(method), secondHalf: z.array(method), whole: z.array(method), histogram: z.boolean() }).nullable(),
       syscalls: z.strictObject({ top: z.array(syscallLatency), outliers: z.array(syscallLatency) }).nullable(),
+      // containerd's log over the run (aggregate/diagnose-logs.ts); absent in reports made before it.
+      logs: z
+        .strictObject({
+          source: z.string(),
+          lines: int,
+          unreadLines: int,
+          errors: int,
+          warnings: int,
+          burst: z
+            .strictObject({ errors: int, seconds: num, from: z.string(), to: z.string(), templates: z.array(z.strictObject({ template: z.string(), count: int, example: z.string() })) })
+            .nullable(),
+          warningTemplates: z.array(z.strictObject({ template: z.string(), count: int })),
+        })
+        .nullable()
+        .optional(),
       unavailable: z.array(z.string()),
     }),
   }),
