@@ -7,25 +7,12 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=$(cd "$here/.." && pwd)/fixtures/containerd
 IMAGE=docker.io/library/busybox:latest
+# shellcheck source=lib/private-containerd.sh
+. "$here/lib/private-containerd.sh"
 d=$(mktemp -d /tmp/ctrscope-logrec-XXXX)
 trap 'kill "$cd_pid" 2>/dev/null || true; wait "$cd_pid" 2>/dev/null || true; rm -rf "$d"' EXIT
-cat > "$d/config.toml" <<TOML
-version = 2
-root = "$d/root"
-state = "$d/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$d/c.sock"
-[ttrpc]
-  address = "$d/c.sock.ttrpc"
-[debug]
-  level = "debug"
-TOML
-containerd --config "$d/config.toml" > "$out/containerd-debug.txt" 2>&1 & cd_pid=$!
-for _ in $(seq 1 100); do ctr --address "$d/c.sock" version >/dev/null 2>&1 && break; sleep 0.1; done
-bash "$here/lib/build-image.sh" "$d/img.tar" "$IMAGE" >/dev/null
-ctr --address "$d/c.sock" -n ctrscope images import "$d/img.tar" >/dev/null
-for i in 1 2 3; do ctr --address "$d/c.sock" -n ctrscope run --rm "$IMAGE" "logrec-$i" echo hi >/dev/null; done
+private_containerd "$d" "$out/containerd-debug.txt" debug
+for i in 1 2 3; do ctr --address "$cd_sock" -n ctrscope run --rm "$IMAGE" "logrec-$i" echo hi >/dev/null; done
 kill "$cd_pid"; wait "$cd_pid" || true
 # The host's containerd, read only.
 ctr plugins ls > "$out/ctr-plugins-ls.txt"

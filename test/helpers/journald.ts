@@ -5,6 +5,7 @@
  * /run is untouched. Processes log into it through `nsenter -t PID -m` (systemd-cat, logger);
  * journalctl reads its files from outside with -D (journalDir). stop() ends it by its pid.
  */
+import { stopChild } from './private-containerd.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,13 +40,7 @@ export class PrivateJournald {
   }
 
   async stop(): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((r) => c.once('exit', () => r()));
-    c.kill('SIGTERM');
-    const t = setTimeout(() => c.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child);
   }
 
   async dispose(): Promise<void> {
