@@ -130,7 +130,10 @@ class SourceRunner {
         // '' clears the message (a recorded entry cannot carry undefined).
         if (this.engine.status(id)?.state !== 'running') this.status({ state: 'running', message: '' });
       } catch (e) {
-        this.status({ state: 'failed', message: (e as Error).message.slice(0, 200) });
+        // The same failure again (containerd's log not found, each second) is not news.
+        const message = (e as Error).message.slice(0, 200);
+        const was = this.engine.status(id);
+        if (was?.state !== 'failed' || was.message !== message) this.status({ state: 'failed', message });
       }
       this.emit({ t: this.now(), type: 'end', source: id, run });
       if (!this.stopping) this.timer = setTimeout(() => void once(), p.everyMs);

@@ -80,3 +80,33 @@ describe('the live feed writes what drives its engine', () => {
     expect(panels(replayed)).toEqual(panels(live));
   });
 });
+
+describe('a poll that keeps failing the same way', () => {
+  it('records its failure once, and again only when the message changes', async () => {
+    let calls = 0;
+    let done!: () => void;
+    const five = new Promise<void>((r) => (done = r));
+    const def: LiveSourceDef = {
+      ...containerdLiveSource,
+      poll: {
+        everyMs: 1,
+        fetch: async () => {
+          calls++;
+          if (calls === 5) done();
+          throw new Error(calls < 4 ? 'no log found' : 'permission denied');
+        },
+      },
+    };
+    let t = 0;
+    const now = () => (t += 5);
+    const live = new LiveEngine([def], { arch: 'x64' }, 'live', now);
+    const entries: RecordEntry[] = [];
+    const feed = new LiveFeed(live, { write: (e) => entries.push(e), close: () => undefined }, now);
+    feed.start([def], probeContextSync(host, { pids: [], comms: [], containers: [], defaultTargets: true }, []));
+    await five;
+    await feed.stop();
+    const failed = entries.filter((e) => e.type === 'status' && e.state === 'failed').map((e) => (e as { message?: string }).message);
+    expect(failed).toEqual(['no log found', 'permission denied']);
+    expect(entries.filter((e) => e.type === 'run').length).toBeGreaterThanOrEqual(5);
+  });
+});
