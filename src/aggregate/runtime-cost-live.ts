@@ -4,7 +4,8 @@
  * `--probe runtime-cost` charges per-pid counters of its own program (runtime-cost.ts); here the
  * figures come from what the live feed already runs (no tracer of its own):
  *
- *   - live-kernel.bt's @rt: the kernel's CPU time of each shim and runc thread as it exits, the
+ *   - live-kernel.bt's @rt: the kernel's CPU time of each shim and runc thread when it is freed
+ *     after its exit (so the exit's own teardown is in), the
  *     runc threads already charged in the kernel to the shim above them (parent, grandparent ...),
  *     and its shim-exec lines: each shim's command line, read with shimOf() (runtime-cost.ts), ties
  *     its pid to (namespace, id) — the start and delete invocations too;

@@ -23,6 +23,8 @@ export interface RuntimeCostInput {
   comm: Record<string, string>;
   /** Its printf lines ("exec ..." in parts, "fork PARENT CHILD"). */
   lines: readonly string[];
+  /** nsecs of the last context switch counted (the END print of @since): later execs are dropped. */
+  countedUntil?: bigint;
   containerdPids: readonly number[];
   /** Shims running when the run started, from their /proc cmdline. */
   shims: ReadonlyArray<{ pid: number; namespace?: string; id?: string }>;
@@ -105,14 +107,19 @@ export function runcOf(argv: readonly string[]): { namespace: string; command: s
   return { namespace: root ? base(root.replace(/\/+$/, '')) : 'default', command, id };
 }
 
-/** Execs by pid from the printf lines: parts joined, cut at the first empty argument. Later execs of a pid win. */
-export function execsOf(lines: readonly string[]): Map<number, string[]> {
+/**
+ * Execs by pid from the printf lines: parts joined, cut at the first empty argument. Later execs
+ * of a pid win; an exec after `until` (ns) is left out.
+ */
+export function execsOf(lines: readonly string[], until?: bigint): Map<number, string[]> {
   const parts = new Map<string, { pid: number; at: bigint; args: string[][] }>();
   for (const l of lines) {
     const m = /^exec (\d+) (\d+) (0|4|8|12) (.*)$/s.exec(l.replace(/\n$/, ''));
     if (!m) continue;
+    const at = BigInt(m[2]!);
+    if (until !== undefined && at > until) continue;
     const key = `${m[1]} ${m[2]}`;
-    const e = parts.get(key) ?? { pid: Number(m[1]), at: BigInt(m[2]!), args: [] };
+    const e = parts.get(key) ?? { pid: Number(m[1]), at, args: [] };
     // Four arguments, space-separated; missing ones print as empty strings.
     e.args[Number(m[3]) / 4] = m[4]!.split(' ').slice(0, 4);
     parts.set(key, e);
@@ -149,7 +156,7 @@ type Owner = { namespace: string; id: string; component: 'shim' | 'runc' };
 
 /** Charges every counted pid to containerd, a container's shim or runc, or leaves it unattributed. */
 export function chargeRuntimeCost(input: RuntimeCostInput): RuntimeCost {
-  const execs = execsOf(input.lines);
+  const execs = execsOf(input.lines, input.countedUntil);
   const forks = forksOf(input.lines);
   const owners = new Map<number, Owner>();
   const runcCommand = new Map<number, string>();

@@ -16,6 +16,12 @@ const maps = (input: SummaryInput) => ({
   comm: mapCounts(input.bpftrace, '@comm') as unknown as Record<string, string>,
 });
 
+/** The latest CPU's last switch while attached, or undefined when the END print is missing. */
+function countedUntil(since: Record<string, number>): bigint | undefined {
+  const all = Object.values(since).filter((n) => Number.isFinite(n) && n > 0);
+  return all.length ? BigInt(Math.max(...all)) : undefined;
+}
+
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 const roundCost = <T extends ProcessCost>(c: T): T => ({ ...c, cpuSeconds: round(c.cpuSeconds), vfsSeconds: round(c.vfsSeconds) });
 const ms = (s: number) => (s * 1e3).toFixed(1);
@@ -25,6 +31,7 @@ export const runtimeCostSummary: Summary<RuntimeCostFields> = {
     const cost = chargeRuntimeCost({
       ...maps(input),
       lines: input.bpftrace?.printf ?? [],
+      countedUntil: countedUntil(mapCounts(input.bpftrace, '@since')),
       containerdPids: input.host.containerd.map((c) => c.pid),
       shims: input.host.shims.map((s) => ({ pid: s.pid, namespace: s.namespace, id: s.id })),
     });

@@ -6,10 +6,11 @@
  *     shim command lines it reads at execve): serve's shim + runc CPU for the same containers;
  *   - a busy container's shim, which lives through the test: its counter's growth against the
  *     shim's own threads' CPU in /proc/PID/task/TID/schedstat over the same seconds.
- * Tolerances: the one-shot and serve measure the same threads with two kernel clocks (the
- * switch-out timestamps, and the runtime counter the scheduler keeps), and the containers are
- * taken whole from both, so their sums should agree closely: 15%, what a container at the window's
- * edge (one-shot attached after its shim start ran) can take off. The busy shim's counter moves in
+ * Tolerances: the one-shot and serve read the same kernel counter (each thread's
+ * se.sum_exec_runtime: the one-shot its growth between switch-outs, serve its final value when
+ * the thread is freed), and the containers are taken whole from both, so their sums agree within
+ * a few per cent (0.5-1.5% in runs under this load): 6% in all, 10% for each component, what a
+ * container at the window's edge can take off. The busy shim's counter moves in
  * /proc's clock ticks (10 ms) polled every 2 s against schedstat read by the test at other
  * instants: 25% over ~10 s of a shim using 5-30% of a core.
  */
@@ -79,22 +80,22 @@ describe.skipIf(skip)("serve's ctrscope_runtime_cpu_seconds_total under a contai
     expect(whole.length, 'the one-shot saw whole container lives').toBeGreaterThan(3);
     let one = 0;
     let srv = 0;
-    const per: string[] = [];
+    const per: { gap: number; line: string }[] = [];
     for (const c of whole) {
       const s = cpuOf(rows, c.id);
       const o = c.shimCpuSeconds + c.runcCpuSeconds;
       one += o;
       srv += s;
-      per.push(`${c.id}: serve ${(s * 1e3).toFixed(1)} ms (shim ${(cpuOf(rows, c.id, 'shim') * 1e3).toFixed(1)}, runc ${(cpuOf(rows, c.id, 'runc') * 1e3).toFixed(1)}), one-shot ${(o * 1e3).toFixed(1)} ms (shim ${(c.shimCpuSeconds * 1e3).toFixed(1)}, runc ${(c.runcCpuSeconds * 1e3).toFixed(1)})`);
+      per.push({ gap: Math.abs(s - o), line: `${c.id}: serve ${(s * 1e3).toFixed(1)} ms (shim ${(cpuOf(rows, c.id, 'shim') * 1e3).toFixed(1)}, runc ${(cpuOf(rows, c.id, 'runc') * 1e3).toFixed(1)}), one-shot ${(o * 1e3).toFixed(1)} ms (shim ${(c.shimCpuSeconds * 1e3).toFixed(1)}, runc ${(c.runcCpuSeconds * 1e3).toFixed(1)})` });
     }
-    console.log(`runtime cost, ${whole.length} containers: serve ${(srv * 1e3).toFixed(1)} ms, one-shot ${(one * 1e3).toFixed(1)} ms\n${per.slice(0, 6).join('\n')}`);
+    console.log(`runtime cost, ${whole.length} containers: serve ${(srv * 1e3).toFixed(1)} ms, one-shot ${(one * 1e3).toFixed(1)} ms\nthe widest gaps:\n${per.sort((a, b) => b.gap - a.gap).slice(0, 6).map((p) => p.line).join('\n')}`);
     expect(one).toBeGreaterThan(0.01);
-    expect(relDiff(srv, one)).toBeLessThan(0.15);
+    expect(relDiff(srv, one)).toBeLessThan(0.06);
     // Each part on its own, over the same containers.
     const sum = (k: 'shimCpuSeconds' | 'runcCpuSeconds') => whole.reduce((a: number, c: any) => a + c[k], 0);
     const part = (component: string) => whole.reduce((a: number, c: any) => a + cpuOf(rows, c.id, component), 0);
-    expect(relDiff(part('shim'), sum('shimCpuSeconds'))).toBeLessThan(0.2);
-    expect(relDiff(part('runc'), sum('runcCpuSeconds'))).toBeLessThan(0.2);
+    expect(relDiff(part('shim'), sum('shimCpuSeconds'))).toBeLessThan(0.1);
+    expect(relDiff(part('runc'), sum('runcCpuSeconds'))).toBeLessThan(0.1);
     // containerd's own total is there, and serve's counters are exported for the loop's other containers too.
     expect(rows.find((r) => r.component === 'containerd')!.value).toBeGreaterThan(0);
     expect(rows.filter((r) => r.namespace === NS).length).toBeGreaterThan(whole.length * 2 - 1);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BpftraceJsonParser } from '../../parsers/bpftrace-json.js';
-import { chargeRuntimeCost, execsOf, forksOf, runcOf, runtimeCpuSamples, shimOf, type RuntimeCostInput } from '../../src/aggregate/runtime-cost.js';
+import { chargeRuntimeCost, execsOf, forksOf, runcOf, runtimeCpuSamples, shimOf, type RuntimeCost, type RuntimeCostInput } from '../../src/aggregate/runtime-cost.js';
 import { runtimeCostSummary } from '../../src/summaries/runtime-cost.js';
 import { mapCounts } from '../../src/summaries/common.js';
 
@@ -19,6 +19,9 @@ const parsed = (() => {
 /** containerd's pid in the capture: the one key of @comm named containerd. */
 const containerdPid = Number(Object.entries(mapCounts(parsed, '@comm')).find(([, c]) => (c as unknown) === 'containerd')![0]);
 
+/** The END print of @since: each CPU's last switch while attached. */
+const until = BigInt(Math.max(...Object.values(mapCounts(parsed, '@since'))));
+
 function input(): RuntimeCostInput {
   return {
     cpuNs: mapCounts(parsed, '@cpu_ns'),
@@ -27,6 +30,7 @@ function input(): RuntimeCostInput {
     vfsCalls: mapCounts(parsed, '@vfs_calls'),
     comm: mapCounts(parsed, '@comm') as unknown as Record<string, string>,
     lines: parsed.printf,
+    countedUntil: until,
     containerdPids: [containerdPid],
     shims: [],
   };
@@ -51,6 +55,10 @@ describe('argv rules', () => {
     expect(runcOf(['containerd-shim-runc-v2', 'start', 'x'])).toBeNull();
   });
 
+  it('leaves out an exec later than the counters stopped', () => {
+    expect(execsOf(['exec 10 5 0 a\n', 'exec 11 9 0 b\n'], 5n)).toEqual(new Map([[10, ['a']]]));
+  });
+
   it('joins exec parts in any order, stops at the first empty argument, and reads forks', () => {
     const lines = ['exec 10 5 4 d e  garbage\n', 'exec 10 5 0 a b c x\n', 'exec 11 6 0 p q  \n', 'fork 10 12\n', 'not a line', 'exec 10 4 0 old\n'];
     expect(execsOf(lines)).toEqual(new Map([[10, ['a', 'b', 'c', 'x', 'd', 'e']], [11, ['p', 'q']]]));
@@ -61,7 +69,7 @@ describe('argv rules', () => {
 
 describe('charging a real capture', () => {
   const cost = chargeRuntimeCost(input());
-  const creates = execsOf(parsed.printf);
+  const creates = execsOf(parsed.printf, until);
   const runcExecs = [...creates.values()].map(runcOf).filter((r) => r?.id);
 
   it('ties every runc call with an id to a container, and runc init to its create', () => {
@@ -71,6 +79,18 @@ describe('charging a real capture', () => {
     expect(withCreate.length).toBeGreaterThan(3);
     for (const c of withCreate) expect(c.runcByCommand.init, c.id).toBe(1);
     for (const c of cost.containers) expect(c.namespace).toBe('ctrscope');
+  });
+
+  it('charges no container for execs that came after sched_switch detached', () => {
+    // bpftrace detaches its probes one by one at SIGINT: this capture has exec lines after the
+    // last counted switch, whose containers would read as created and deleted for no CPU.
+    const late = parsed.printf.filter((l) => l.startsWith('exec ') && BigInt(l.split(' ')[2]!) > until);
+    expect(late.length).toBeGreaterThan(10);
+    const uncut = chargeRuntimeCost({ ...input(), countedUntil: undefined });
+    const free = (c: RuntimeCost) => c.containers.filter((x) => x.runcCalls > 0 && x.shimCpuSeconds + x.runcCpuSeconds === 0);
+    expect(free(uncut).length).toBeGreaterThan(0);
+    expect(cost.containers.length).toBeGreaterThan(10);
+    expect(free(cost)).toEqual([]);
   });
 
   it('charges each counted pid exactly once', () => {
