@@ -97,7 +97,8 @@ function load(path: string, read: ReadAt): BinarySymbols | null {
   if (pcln) {
     const text = section(elf, '.text');
     const runtimeText = lookupName(symtab, 'runtime.text') ?? lookupName(dynsym, 'runtime.text') ?? text?.addr ?? 0;
-    gopclntab = readPclntab(sectionBytes(read, pcln), runtimeText);
+    // Names only: stacks are named by function (symbolIn), never by file and line.
+    gopclntab = readPclntab(sectionBytes(read, pcln), runtimeText, { namesOnly: true });
   }
   const debug = debugFile(path, read, elf, id);
   return {

@@ -36,6 +36,8 @@ export interface LiveOptions {
   intervalMs?: number;
   /** --otlp-endpoint (or OTEL_*): each container start seen is sent as a trace. */
   otlp?: OtlpConfig | null;
+  /** --without: source ids left out. */
+  without?: readonly string[];
 }
 
 
@@ -63,11 +65,12 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
   // Watching starts costs a `ctr events` process and its lines (about half a point of a core under
   // a start loop): the live view runs it when the starts go somewhere (--otlp-endpoint); serve always.
-  const sources = traces ? LIVE_SOURCES.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : LIVE_SOURCES.filter((d) => d.id !== 'starts');
+  const wanted = LIVE_SOURCES.filter((d) => !o.without?.includes(d.id));
+  const sources = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts');
   const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
-  engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST });
+  engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST, ...(o.without?.length ? { without: [...o.without] } : {}) });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   const rescan = new TargetRescan(now);
   const feed = new LiveFeed(engine, sink, now, (line) => rescan.hint(line));

@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { clearSymbolCache, elfType, fileBuildId, loadBinarySymbols } from '../../src/host/elf.js';
 import { ProcessImages } from '../../src/host/process-images.js';
 import { symbolIn, WHY, StackSymbolizer } from '../../parsers/symbolize.js';
-import { readElf, section } from '../../parsers/elf.js';
+import { readElf, section, sectionBytes } from '../../parsers/elf.js';
+import { readPclntab } from '../../parsers/gopclntab.js';
 import { missing } from '../helpers/prereq.js';
 
 const SHIM = '/usr/bin/containerd-shim-runc-v2';
@@ -79,10 +80,14 @@ describe.skipIf(skipUnlessCI(missing('containerd') ?? lacking('nm')))("Debian's 
 });
 
 describe.skipIf(skipUnlessCI(missing('go') ?? (tool(RUNC) ? null : 'runc not installed')))('runc: .gopclntab against go tool addr2line', () => {
-  it('names and lines agree for 100 pcs', () => {
+  it('names and lines agree for 100 pcs; the names-only table ctrscope keeps names them the same', () => {
     const b = loadBinarySymbols(RUNC)!;
     expect(b.dynsym.names.length).toBeLessThan(500); // almost every name must come from .gopclntab
-    const text = section(readElf(fileReader(RUNC))!, '.text')!.addr;
+    const elf = readElf(fileReader(RUNC))!;
+    const text = section(elf, '.text')!.addr;
+    // The whole table (files and lines), read here from the section; loadBinarySymbols keeps names only.
+    const full = readPclntab(sectionBytes(fileReader(RUNC), section(elf, '.gopclntab')), b.gopclntab!.textStart)!;
+    expect(full.functions).toBe(b.gopclntab!.functions);
     // go tool addr2line (Go 1.19) bases a stripped binary's table at .text when it has no
     // runtime.text symbol; the pclntab header holds the linker's runtime.text (cgo code comes
     // first). Its answer for pc P is ours for P + (runtime.text - .text).
@@ -93,7 +98,9 @@ describe.skipIf(skipUnlessCI(missing('go') ?? (tool(RUNC) ? null : 'runc not ins
     expect(out.length).toBe(pcs.length * 2);
     const differ: string[] = [];
     pcs.forEach((pc, i) => {
-      const mine = b.gopclntab!.lookup(pc);
+      const mine = full.lookup(pc);
+      const named = b.gopclntab!.lookup(pc);
+      if (named?.name !== mine?.name || named?.entry !== mine?.entry || named?.file !== null) differ.push(`names-only ${pc.toString(16)}: ${named?.name}+${named?.entry} ${named?.file}`);
       const fileLine = out[2 * i + 1]!;
       // Padding after a function's end has no line: addr2line prints ":-1" there.
       if (!mine || mine.name !== out[2 * i] || fileLine !== `${mine.file ?? ''}:${mine.line ?? -1}`) differ.push(`${pc.toString(16)} ${mine?.name} ${mine?.file}:${mine?.line} / ${out[2 * i]} ${fileLine}`);
