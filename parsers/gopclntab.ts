@@ -161,13 +161,7 @@ function parse(data: Uint8Array, textStartHint: number, namesOnly: boolean): Pcl
     maxPc,
     lookup(pc) {
       if (!(pc >= minPc && pc < maxPc)) return null;
-      let lo = 0;
-      let hi = nfunc - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (pcAt(mid) <= pc) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastAtOrBelow(pcAt, nfunc, pc);
       try {
         const fn = funcAt(lo);
         const entry = entryField === 4 ? u32(fn) + textStart : uptr(fn);
@@ -196,13 +190,7 @@ function namesTable(version: PclnVersion, textStart: number, entries: Float64Arr
     maxPc,
     lookup(pc) {
       if (!(pc >= minPc && pc < maxPc)) return null;
-      let lo = 0;
-      let hi = nfunc - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (entries[mid]! <= pc) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastAtOrBelow((i) => entries[i]!, nfunc, pc);
       const off = nameOffs[lo]!;
       if (off >= names.length) return null;
       let end = names.indexOf(0, off);
@@ -211,6 +199,18 @@ function namesTable(version: PclnVersion, textStart: number, entries: Float64Arr
       return name ? { name, entry: entries[lo]!, file: null, line: null } : null;
     },
   };
+}
+
+/** The last i in [0, n) whose entry is <= pc (entries ascending, entry(0) <= pc). */
+function lastAtOrBelow(entry: (i: number) => number, n: number, pc: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (entry(mid) <= pc) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** An unsigned LEB128 varint at p: [value, next position]. */
