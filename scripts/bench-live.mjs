@@ -24,7 +24,9 @@
 // ALT_ENV="NAME=VALUE ...": every second round runs ctrscope with that environment too (e.g.
 // ALT_ENV=CTRSCOPE_V8_OPT=1, TurboFan on), and the table has a column for each: a before/after
 // comparison in one sitting. With CTRSCOPE_BENCH_CLI=PATH among them, that round runs the build
-// at PATH (e.g. a worktree of the commit before) instead of this one.
+// at PATH (e.g. a worktree of the commit before) instead of this one. With CTRSCOPE_BENCH_ARGS=ARGS
+// (ctrscope's arguments, "--a=x,--b=y" for several), that round runs ctrscope with them, e.g.
+// ALT_ENV=CTRSCOPE_BENCH_ARGS=--without=stacks: what one source costs.
 // Every container it makes is removed; ctrscope is stopped with q (tty) or SIGINT (plain).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -148,7 +150,8 @@ const VARIANTS = Object.keys(ALT_ENV).length ? ['as built', process.env.ALT_ENV]
 function startCtrscope(dir, variant) {
   const env = { ...process.env, ...(variant === 0 ? {} : ALT_ENV), CTRSCOPE_STATS_FILE: join(dir, 'stats.ndjson') };
   // CTRSCOPE_BENCH_CLI: another build's cli.js (ALT_ENV=CTRSCOPE_BENCH_CLI=/old/dist/src/cli.js compares two builds).
-  const args = [env.CTRSCOPE_BENCH_CLI ?? CLI];
+  // CTRSCOPE_BENCH_ARGS: ctrscope's own arguments (ALT_ENV=CTRSCOPE_BENCH_ARGS=--without=stacks: what a source costs).
+  const args = [env.CTRSCOPE_BENCH_CLI ?? CLI, ...(env.CTRSCOPE_BENCH_ARGS ?? '').split(',--').filter(Boolean).map((a, i) => (i ? `--${a}` : a))];
   delete env.CI;
   if (MODE === 'plain') {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });

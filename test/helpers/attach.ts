@@ -83,3 +83,45 @@ export async function waitDetached(pid: number): Promise<number> {
   while (bpftraceAttached(pid)) await new Promise((r) => setTimeout(r, 10));
   return Date.now();
 }
+
+/** The times (Date.now()) around a bpftrace's attach and detach, seen from its fds. */
+export interface AttachWindow {
+  /** From its first probe attached to its last let go: every count it made is inside. */
+  outer: [number, number];
+  /** From its last probe attached to its first let go: every probe counted all along. */
+  inner: [number, number];
+}
+
+/**
+ * Watches the bpftrace of ctrscope session `sessionPid` from before it attaches until it has let
+ * go of every probe (or exited): bpftrace attaches and detaches its probes one at a time, which
+ * takes a second and more on a loaded host, so a count it makes lies between a reference's counts
+ * over the inner and the outer window. Looks every 10 ms.
+ */
+export async function watchAttachWindow(sessionPid: number, ms = 60_000): Promise<AttachWindow> {
+  const end = Date.now() + ms;
+  const cpus = onlineCpus();
+  let pid = 0;
+  let first = 0;
+  let all = 0;
+  let drop = 0;
+  let last = 0;
+  while (Date.now() < end) {
+    if (!pid) pid = tracersOf(sessionPid).find((p) => comm(p) === 'bpftrace') ?? 0;
+    if (pid) {
+      const n = eventFds(pid);
+      const now = Date.now();
+      const some = n.perf > cpus;
+      const every = n.prog > 0 && n.perf >= cpus + n.prog;
+      if (some) {
+        if (!first) first = now;
+        last = now;
+      }
+      if (every && !all) all = now;
+      if (all && !every && !drop) drop = now;
+      if (first && !some) return { outer: [first, last], inner: [all || last, drop || last] };
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the bpftrace of session ${sessionPid} did not attach and let go within ${ms} ms`);
+}

@@ -9,7 +9,7 @@ import { startCli, startLoad, tracersOf } from '../helpers/cli.js';
 import { refCount } from '../helpers/probe-run.js';
 import { burstHelper, scriptHelper } from '../helpers/burst.js';
 import { waitFor } from '../helpers/host.js';
-import { waitAttached, waitDetached } from '../helpers/attach.js';
+import { waitAttached, watchAttachWindow } from '../helpers/attach.js';
 
 const skip = missing('root', 'bpftrace', 'containerd', 'tracefs', 'image');
 // The exact-count cases drive a python helper (test/bin/): a missing python3 skips with a reason, or fails under CI.
@@ -43,20 +43,16 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     await load?.stop();
   });
 
-  it('counts containerd and its shims, agrees with an independent count within 30%, leaves no tracer', async () => {
+  it("counts containerd and its shims within an independent count over its attach and detach, leaves no tracer", async () => {
     const cpid = containerdPid()!;
     const before = new Set((await runPgrep('containerd-shim-runc-v2')).map(Number));
     const ref = independentCount(cpid);
     await ref.attached;
     const run = startCli(['--probe', 'syscall-count', '--duration', '4s', '--json']);
-    // While it runs, its bpftrace carries our session mark (looked for once it has attached).
-    const tracer = await waitAttached(run.child.pid!);
-    // ...and the end of its window: when it lets go of its probes.
-    const detached = waitDetached(tracer.pid);
-    const live = tracersOf(run.child.pid!);
-    expect(live.length).toBeGreaterThan(0);
+    // Its bpftrace, from before its first probe attaches until its last lets go.
+    const window = watchAttachWindow(run.child.pid!);
     const res = await run.done;
-    const detachedAt = await detached;
+    const w = await window;
     await ref.stop();
     expect(res.stderr).not.toMatch(/internal error/);
     expect(res.code).toBe(0);
@@ -65,15 +61,20 @@ describe.skipIf(skip)('ctrscope --probe syscall-count on the real containerd', (
     expect(report.durationSeconds).toBeGreaterThan(3.5);
     expect(report.durationSeconds).toBeLessThan(6);
 
-    // containerd's own calls against the independent reference over the same window: from when
-    // its tracer attached to when it detached, as the kernel showed them.
+    // containerd's own calls against the independent reference, over the windows the kernel
+    // showed: at least what it made while every probe was attached, at most what it made from the
+    // first attach to the last detach (the reference prints every 100 ms: 150 ms of slack each side).
     // (Every containerd on the host is a default target; the host's own is the one compared.)
     const cd = report.processes.filter((p: { role: string; pid: number }) => p.role === 'containerd' && p.pid === cpid);
     expect(cd).toHaveLength(1);
     expect(ref.prints.length, 'reference prints').toBeGreaterThan(30);
-    const refCalls = ref.between(tracer.at, detachedAt);
-    expect(refCalls).toBeGreaterThan(0);
-    expect(Math.abs(cd[0].calls - refCalls) / refCalls, `ctrscope ${cd[0].calls}, reference ${refCalls}`).toBeLessThan(0.3);
+    const inner = ref.between(w.inner[0] + 150, w.inner[1] - 150);
+    const outer = ref.between(w.outer[0] - 150, w.outer[1] + 150);
+    const says = `ctrscope ${cd[0].calls}, reference ${inner} over ${w.inner[1] - w.inner[0]} ms attached, ${outer} over ${w.outer[1] - w.outer[0]} ms attaching to detached`;
+    console.log(says);
+    expect(inner, says).toBeGreaterThan(0);
+    expect(cd[0].calls, says).toBeGreaterThanOrEqual(inner);
+    expect(cd[0].calls, says).toBeLessThanOrEqual(outer);
 
     // Shims that started during the run were followed.
     const shims = report.processes.filter((p: { role: string }) => p.role === 'shim');
