@@ -151,7 +151,8 @@ function parse(data: Uint8Array, textStartHint: number, namesOnly: boolean): Pcl
     const nameOffs = new Uint32Array(nfunc);
     for (let i = 0; i <= nfunc; i++) entries[i] = pcAt(i);
     for (let i = 0; i < nfunc; i++) nameOffs[i] = fieldAt(funcAt(i), 1);
-    return namesTable(version, textStart, entries, nameOffs, data.slice(funcname, cutab));
+    // A copy (Buffer.slice would be a view, keeping the whole section alive).
+    return namesTable(version, textStart, entries, nameOffs, new Uint8Array(data.subarray(funcname, cutab)));
   }
   return {
     version,

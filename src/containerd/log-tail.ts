@@ -81,7 +81,8 @@ class FileTail implements LogTail {
     private readonly path: string,
     private readonly o: TailOptions,
   ) {
-    this.buf = Buffer.alloc(1 << 20);
+    // 64 KiB a read: containerd under a start loop appends ~15 KB a second.
+    this.buf = Buffer.alloc(1 << 16);
   }
 
   private async reopen(): Promise<void> {
