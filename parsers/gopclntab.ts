@@ -106,12 +106,7 @@ function parse(data: Uint8Array, textStartHint: number, namesOnly: boolean): Pcl
   const pcBase = version === '1.2' ? 0 : pctab;
   const fieldAt = (fn: number, n: number) => u32(fn + entryField + (n - 1) * 4);
 
-  const str = (off: number): string => {
-    if (off < 0 || off >= data.length) return '';
-    let end = data.indexOf(0, off);
-    if (end === -1) end = data.length;
-    return Buffer.from(data.buffer, data.byteOffset + off, end - off).toString('utf8');
-  };
+  const str = (off: number): string => cString(data, off);
 
   /** The value a pc-value table gives pc (walks from the function's entry); -1 when none. */
   const pcvalue = (off: number, entry: number, target: number): number => {
@@ -192,14 +187,18 @@ function namesTable(version: PclnVersion, textStart: number, entries: Float64Arr
     lookup(pc) {
       if (!(pc >= minPc && pc < maxPc)) return null;
       const lo = lastAtOrBelow((i) => entries[i]!, nfunc, pc);
-      const off = nameOffs[lo]!;
-      if (off >= names.length) return null;
-      let end = names.indexOf(0, off);
-      if (end === -1) end = names.length;
-      const name = Buffer.from(names.buffer, names.byteOffset + off, end - off).toString('utf8');
+      const name = cString(names, nameOffs[lo]!);
       return name ? { name, entry: entries[lo]!, file: null, line: null } : null;
     },
   };
+}
+
+/** The NUL-terminated UTF-8 string at off ('' outside the bytes). */
+function cString(data: Uint8Array, off: number): string {
+  if (off < 0 || off >= data.length) return '';
+  let end = data.indexOf(0, off);
+  if (end === -1) end = data.length;
+  return Buffer.from(data.buffer, data.byteOffset + off, end - off).toString('utf8');
 }
 
 /** The last i in [0, n) whose entry is <= pc (entries ascending, entry(0) <= pc). */

@@ -40,32 +40,43 @@ describe('applyEntry', () => {
   });
 });
 
+/**
+ * A live feed over one poll source (containerd's, answering with fetch(call number)), recording
+ * into entries; resolves once fetch has been called `calls` times and the feed has stopped.
+ */
+async function feedPolled(calls: number, fetch: (n: number) => string) {
+  let n = 0;
+  let reached!: () => void;
+  const enough = new Promise<void>((r) => (reached = r));
+  const def: LiveSourceDef = {
+    ...containerdLiveSource,
+    poll: {
+      everyMs: 1,
+      fetch: async () => {
+        n++;
+        if (n === calls) reached();
+        return fetch(n);
+      },
+    },
+  };
+  let t = 0;
+  const now = () => (t += 5);
+  const live = new LiveEngine([def], { arch: 'x64' }, 'live', now);
+  const entries: RecordEntry[] = [];
+  const feed = new LiveFeed(live, { write: (e) => entries.push(e), close: () => undefined }, now);
+  feed.start([def], probeContextSync(host, { pids: [], comms: [], containers: [], defaultTargets: true }, []));
+  await enough;
+  await feed.stop();
+  return { def, live, entries, t };
+}
+
 describe('the live feed writes what drives its engine', () => {
   it('an engine fed the recorded entries shows what the live engine showed', async () => {
-    let calls = 0;
-    let answered!: () => void;
-    const three = new Promise<void>((r) => (answered = r));
-    // A poll source answering from a captured scrape, failing once (status failed, then running again).
-    const def: LiveSourceDef = {
-      ...containerdLiveSource,
-      poll: {
-        everyMs: 1,
-        fetch: async () => {
-          calls++;
-          if (calls === 3) answered();
-          if (calls === 2) throw new Error('connection refused');
-          return metrics;
-        },
-      },
-    };
-    let t = 0;
-    const now = () => (t += 5);
-    const live = new LiveEngine([def], { arch: 'x64' }, 'live', now);
-    const entries: RecordEntry[] = [];
-    const feed = new LiveFeed(live, { write: (e) => entries.push(e), close: () => undefined }, now);
-    feed.start([def], probeContextSync(host, { pids: [], comms: [], containers: [], defaultTargets: true }, []));
-    await three;
-    await feed.stop();
+    // Answering from a captured scrape, failing once (status failed, then running again).
+    const { def, live, entries, t } = await feedPolled(3, (n) => {
+      if (n === 2) throw new Error('connection refused');
+      return metrics;
+    });
     const replayed = new LiveEngine([def], { arch: 'x64' }, 'replay', () => t);
     replayed.setStatus(def.id, { backend: live.status(def.id)?.backend });
     for (const e of entries) applyEntry(replayed, e);
@@ -83,28 +94,9 @@ describe('the live feed writes what drives its engine', () => {
 
 describe('a poll that keeps failing the same way', () => {
   it('records its failure once, and again only when the message changes', async () => {
-    let calls = 0;
-    let done!: () => void;
-    const five = new Promise<void>((r) => (done = r));
-    const def: LiveSourceDef = {
-      ...containerdLiveSource,
-      poll: {
-        everyMs: 1,
-        fetch: async () => {
-          calls++;
-          if (calls === 5) done();
-          throw new Error(calls < 4 ? 'no log found' : 'permission denied');
-        },
-      },
-    };
-    let t = 0;
-    const now = () => (t += 5);
-    const live = new LiveEngine([def], { arch: 'x64' }, 'live', now);
-    const entries: RecordEntry[] = [];
-    const feed = new LiveFeed(live, { write: (e) => entries.push(e), close: () => undefined }, now);
-    feed.start([def], probeContextSync(host, { pids: [], comms: [], containers: [], defaultTargets: true }, []));
-    await five;
-    await feed.stop();
+    const { entries } = await feedPolled(5, (n) => {
+      throw new Error(n < 4 ? 'no log found' : 'permission denied');
+    });
     const failed = entries.filter((e) => e.type === 'status' && e.state === 'failed').map((e) => (e as { message?: string }).message);
     expect(failed).toEqual(['no log found', 'permission denied']);
     expect(entries.filter((e) => e.type === 'run').length).toBeGreaterThanOrEqual(5);
