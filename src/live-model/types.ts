@@ -161,8 +161,8 @@ export interface SessionInfo {
   demo?: { started: number; failed: number; running: number };
   /** What the kernel side of the tracers is known to cost (the live probes' measured overhead). */
   kernelCost?: string;
-  /** --without: the sources a person left out (their panels say so). */
-  without?: string[];
+  /** --without: the sources a person left out, with the panels they feed (which say so). */
+  without?: Array<{ source: string; panels: PanelId[] }>;
   /** --otlp-endpoint: spans of the starts sent so far (src/otel/exporter.ts stats). */
   otlp?: { traces: number; spansSent: number; spansDropped: number };
 }

@@ -70,7 +70,7 @@ export async function runLive(o: LiveOptions): Promise<number> {
   const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);
-  engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST, ...(o.without?.length ? { without: [...o.without] } : {}) });
+  engine.setSession({ defaultTargets: o.selection.defaultTargets, kernelCost: LIVE_KERNEL_COST, ...(o.without?.length ? { without: LIVE_SOURCES.filter((d) => o.without!.includes(d.id)).map((d) => ({ source: d.id, panels: d.panels })) } : {}) });
   if (sink instanceof Recorder) engine.setSession({ recordingTo: sink.path });
   const rescan = new TargetRescan(now);
   const feed = new LiveFeed(engine, sink, now, (line) => rescan.hint(line));

@@ -40,8 +40,12 @@ describe('--without', () => {
   it('a panel left without its source says it was left out', () => {
     const without = LIVE_SOURCES.filter((d) => d.id !== 'stacks');
     const engine = new LiveEngine(without, { arch: process.arch, startedAtMs: 0 }, 'live', () => 0);
-    engine.setSession({ without: ['stacks'] });
+    engine.setSession({ without: [{ source: 'stacks', panels: ['stacks'] }] });
     expect(text(waitingLines(engine.snapshot(), 'stacks'))).toBe('left out: --without stacks');
+    // A panel with no source that the left-out one would not have fed does not say so.
+    const kernelOnly = new LiveEngine(LIVE_SOURCES.filter((d) => d.id === 'kernel'), { arch: process.arch, startedAtMs: 0 }, 'live', () => 0);
+    kernelOnly.setSession({ without: [{ source: 'stacks', panels: ['stacks'] }] });
+    expect(text(waitingLines(kernelOnly.snapshot(), 'sched'))).toContain('waiting for probe');
     const all = new LiveEngine(LIVE_SOURCES, { arch: process.arch, startedAtMs: 0 }, 'live', () => 0);
     expect(text(waitingLines(all.snapshot(), 'stacks'))).not.toContain('left out');
   });

@@ -35,8 +35,8 @@ export function titleLine(id: PanelId, focused: boolean, extra = ''): Line {
 /** Why a panel has no data: its source's state, or the probe it waits for. Never invents numbers. */
 export function waitingLines(snap: LiveSnapshot | null, id: PanelId): Line[] {
   const feeding = snap?.sources.filter((s) => s.panels.includes(id)) ?? [];
-  const without = snap?.session.without ?? [];
-  if (feeding.length === 0 && without.length) return [[seg(`left out: --without ${without.join(',')}`, { dim: true })]];
+  const leftOut = (snap?.session.without ?? []).filter((w) => w.panels.includes(id)).map((w) => w.source);
+  if (feeding.length === 0 && leftOut.length) return [[seg(`left out: --without ${leftOut.join(',')}`, { dim: true })]];
   if (feeding.length === 0) return [[seg(`waiting for probe ${AWAITED[id]}`, { dim: true })], [seg('(not in this build yet)', { dim: true })]];
   return feeding.map((s) => {
     switch (s.state) {
