@@ -5,6 +5,7 @@
  * target-exited, the follow policy and the stop are ProbeTracer's (probe-tracer.ts); this module
  * decides what each outcome means for the run.
  */
+import { z } from 'zod';
 import type { ProbeContext, ProbeDefinition, ProbeReport, SkippedAttach, TracerPlan } from '../../probes/types.js';
 import type { TargetSelection } from '../targets/resolve.js';
 import { contextPids } from '../../probes/filter.js';
@@ -13,7 +14,7 @@ import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { probeContext, refreshedContext } from './probe-context.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
-import { comm } from '../targets/procfs.js';
+import { comm, readProc, statFields } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
 import { describeEvent, TargetWatch } from '../targets/watch.js';
 import { SUMMARIES } from '../summaries/index.js';
@@ -38,6 +39,14 @@ export interface OneShotOptions {
 }
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
+
+/** How long a tracer may take to attach: 60 s, or CTRSCOPE_ATTACH_TIMEOUT_S (1-600; for tests). */
+export function attachLimitMs(env = process.env.CTRSCOPE_ATTACH_TIMEOUT_S): number {
+  if (env === undefined || env === '') return 60_000;
+  const r = z.coerce.number().int().min(1).max(600).safeParse(env);
+  if (!r.success) throw new CtrscopeError('usage', `CTRSCOPE_ATTACH_TIMEOUT_S must be whole seconds from 1 to 600, got "${env.slice(0, 40)}"`);
+  return r.data * 1000;
+}
 
 async function prepare(plan: TracerPlan): Promise<void> {
   requireTool(plan.argv[0]!);
@@ -166,11 +175,35 @@ class Run {
     return new Promise((r) => (this.wake = () => r('signal')));
   }
 
+  /**
+   * The attach, bounded: a tracer that neither attaches nor exits (stuck loading its programs)
+   * is said at a quarter of the limit, with its state, and stopped at the limit (a tracer error).
+   */
+  private async waitForAttach(): Promise<'attached' | 'ended' | 'signal'> {
+    const limitMs = attachLimitMs();
+    const first = await this.main.waitAttached(limitMs / 4, this.signalled());
+    if (first !== 'slow') return first;
+    say(`${this.main.plan.argv[0]} has not attached after ${limitMs / 4000} s (${this.tracerState()}); waiting up to ${limitMs / 1000} s (Ctrl-C stops)`);
+    const then = await this.main.waitAttached((limitMs * 3) / 4, this.signalled());
+    if (then !== 'slow') return then;
+    const why = this.main.reason();
+    throw new CtrscopeError('tracer', `${this.main.plan.argv[0]} did not attach within ${limitMs / 1000} s (${this.tracerState()}${why ? `; it said: ${why}` : ''}); it was stopped. Try again, or see ctrscope doctor`);
+  }
+
+  /** "pid N, state S, in WCHAN": where a tracer that does not attach is waiting. */
+  private tracerState(): string {
+    const pid = this.main.tracer.pid;
+    if (!pid) return 'not started yet';
+    const st = statFields(pid);
+    const wchan = readProc(pid, 'wchan')?.trim();
+    return `pid ${pid}, state ${st?.state ?? 'gone'}${wchan && wchan !== '0' ? `, in ${wchan}` : ''}`;
+  }
+
   /** Waits for the attach, then the duration; a rung that falls back after attaching starts the duration again. */
   private async attachThenRun(progress: Progress): Promise<'done' | 'signal' | 'exited'> {
     const ended = this.main.ended().then(() => 'exited' as const);
     for (;;) {
-      const first = await this.main.waitAttached(undefined, this.signalled());
+      const first = await this.waitForAttach();
       if (first !== 'attached') return first === 'ended' ? 'exited' : 'signal';
       this.startFollowing();
       progress.start();

@@ -6,7 +6,18 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startCli, startLoad, tracersOf, type CliResult } from './cli.js';
 import { containerdPid } from './prereq.js';
-import { bpftraceAttached } from './attach.js';
+import { readFileSync } from 'node:fs';
+import { bpftraceAttached, eventFds } from './attach.js';
+
+/** "state S in WCHAN" of a process, for a failure message. */
+function procState(pid: number): string {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `state ${st.slice(st.lastIndexOf(')') + 2).split(' ')[0]} in ${readFileSync(`/proc/${pid}/wchan`, 'utf8')}`;
+  } catch {
+    return 'gone';
+  }
+}
 
 export interface RefCount {
   attached: Promise<void>;
@@ -41,12 +52,20 @@ export function refCount(program: string): RefCount {
         const poll = setInterval(() => {
           if (!bpftraceAttached(child.pid!)) return;
           clearInterval(poll);
+          clearTimeout(late);
           attachedAt = Date.now();
           resolve();
         }, 10);
         child.once('close', () => clearInterval(poll));
       }
     });
+    // A reference that never attaches fails the test with what it was doing, not a test timeout.
+    const late = setTimeout(() => {
+      const n = eventFds(child.pid!);
+      reject(new Error(`reference bpftrace did not attach in 30 s: ${n.perf} perf event fds, ${n.prog} programs, ${procState(child.pid!)}; stderr: ${err.slice(-300)}`));
+      child.kill('SIGKILL');
+    }, 30_000);
+    child.once('close', () => clearTimeout(late));
     child.on('close', () => reject(new Error(`reference bpftrace exited: ${err.slice(-300)}`)));
   });
   attached.catch(() => undefined);
@@ -80,7 +99,16 @@ export async function runProbe(args: string[], opts: { pollMs?: number; env?: Re
   const t = setInterval(() => {
     if (seen.length === 0) seen = tracersOf(run.child.pid!);
   }, opts.pollMs ?? 300);
-  const res = await run.done;
+  // A run that does not end fails the test with where it waits, not a test timeout.
+  let late: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    late = setTimeout(() => {
+      const tracers = tracersOf(run.child.pid!).map((p) => `${p}: ${procState(p)}`);
+      run.child.kill('SIGINT');
+      reject(new Error(`ctrscope ${args.join(' ')} still running after 60 s (${procState(run.child.pid!)}; tracers ${tracers.join(', ') || 'none'}); stderr so far: ${run.stderr().slice(-500)}`));
+    }, 60_000);
+  });
+  const res = await Promise.race([run.done, stuck]).finally(() => clearTimeout(late));
   clearInterval(t);
   expect(res.stderr).not.toMatch(/internal error/);
   expect(res.code, res.stderr).toBe(0);

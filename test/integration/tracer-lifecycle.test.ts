@@ -95,6 +95,28 @@ describe.skipIf(skip)('tracer lifecycle on the real containerd', () => {
     }
   });
 
+  it('a tracer that does not attach in time is said, stopped at the limit, and the run fails in one line', async () => {
+    // SIGSTOPped as soon as it exists (bpftrace takes a few hundred ms to load before it attaches),
+    // with a limit of 1 s: under the watchdog's 2 s for a stopped tracer.
+    const run = startCli(['--probe', 'syscall-count', '--duration', '5s', '--json'], { env: { CTRSCOPE_ATTACH_TIMEOUT_S: '1' } });
+    const pid = run.child.pid!;
+    let stopped = 0;
+    expect(await waitFor(() => {
+      const t = tracersOf(pid)[0];
+      if (t === undefined) return false;
+      process.kill(t, 'SIGSTOP');
+      stopped = t;
+      return true;
+    }, 10_000, 2)).toBe(true);
+    const res = await run.done;
+    expect(res.code).toBe(8);
+    expect(res.stderr).toMatch(new RegExp(`has not attached after 0.25 s \\(pid ${stopped}, state T`));
+    expect(res.stderr).toMatch(new RegExp(`did not attach within 1 s \\(pid ${stopped}, state T`));
+    expect(res.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(res.stdout).toBe('');
+    expect(await waitFor(() => tracersOf(pid).length === 0, 1000, 10)).toBe(true);
+  });
+
   it('a stopped strace is killed by the watchdog and containerd is released', async () => {
     const cpid = containerdPid()!;
     expect(await waitFor(() => tracedThreadCount(cpid) === 0, 10_000)).toBe(true);
