@@ -7,8 +7,9 @@
  *   ctrscope --probe cpu-profile --duration 10s --output cpu.folded && ctrscope flamegraph cpu.folded -o cpu.svg
  */
 import type { Command } from 'commander';
-import { drawFlameGraph } from '../flame/render.js';
-import { flameOptionsSchema, type FlameOptions } from '../flame/options.js';
+import { drawFlameGraph } from '../flame/draw.js';
+import { FLAME_DEFAULTS } from '../flame/defaults.js';
+import type { FlameOptions } from '../flame/options.js';
 import { usageError } from '../errors.js';
 import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic } from '../output/write-file.js';
@@ -43,8 +44,11 @@ interface Flags {
 /** A number typed on the command line; anything else stays a string so zod names the flag. */
 const numeric = (v: string | undefined) => (v === undefined ? undefined : /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
 
-/** The flags → FlameOptions, or a usage error naming the first bad flag and what it takes. */
-export function flameOptionsFromFlags(f: Flags): FlameOptions {
+/**
+ * The flags → FlameOptions, or a usage error naming the first bad flag and what it takes. Without
+ * option flags, the defaults: the schema (zod) is loaded only to check flags that were given.
+ */
+export async function flameOptionsFromFlags(f: Flags): Promise<FlameOptions> {
   const input = {
     title: f.title,
     subtitle: f.subtitle,
@@ -61,6 +65,8 @@ export function flameOptionsFromFlags(f: Flags): FlameOptions {
     countname: f.countname,
     nametype: f.nametype,
   };
+  if (Object.values(input).every((v) => v === undefined)) return { ...FLAME_DEFAULTS };
+  const { flameOptionsSchema } = await import('../flame/options.js');
   const r = flameOptionsSchema.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -92,9 +98,10 @@ export function registerFlamegraph(program: Command): void {
     .option('--countname <text>', 'what the counts are (default "samples"; e.g. "us", "bytes")')
     .option('--nametype <text>', 'label before a frame\'s details (default "Function:")')
     .action(async (file: string, flags: Flags) => {
-      const options = flameOptionsFromFlags(flags);
+      const options = await flameOptionsFromFlags(flags);
       if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
-      const read = await readFolded(file, KIND, 2);
+      // flamegraph.pl's order, sorted while reading (reversed stacks are sorted once reversed).
+      const read = await readFolded(file, KIND, 2, !options.flamechart && !options.reverse);
       const svg = drawFlameGraph(read.entries, options);
       if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
       else await writeStdout(svg);

@@ -85,18 +85,22 @@ function isSorted(entries: readonly FoldedEntry[]): boolean {
 
 /**
  * Merges the entries into frames. The open path (one frame per depth) is kept while lines share
- * it; a frame closes when a line leaves it.
+ * it; a frame closes when a line leaves it. An open frame is only where it ends in the current
+ * line (ends[d]): its name is cut out when it closes wide enough to keep, so the many frames
+ * --minwidth leaves out never cost a string.
  */
 export function layoutFrames(input: readonly FoldedEntry[], opts: LayoutOptions): Layout {
   let entries = opts.reverse ? input.map(reversed) : input;
   // Most folded files come sorted (stackcollapse scripts and ctrscope print them so): one pass says so.
   if (!opts.flamechart && !isSorted(entries)) entries = sortByKey(entries);
   const frames: Frame[] = [];
-  const names: string[] = [''];
+  // The open path, depths 0 (the root) to top - 1. Depth d's name is prev[ends[d - 1] + 1, ends[d])
+  // (from 0 at depth 1). The arrays only grow: `top` says how much of them is open.
   const starts: number[] = [0];
   const deltas: Array<number | undefined> = [undefined];
   const kernel: boolean[] = [false];
   const ends: number[] = [-1];
+  let top = 1;
   let prev = '';
   let time = 0;
   let maxDelta = 1;
@@ -110,14 +114,15 @@ export function layoutFrames(input: readonly FoldedEntry[], opts: LayoutOptions)
   let depthMax = 0;
 
   const close = (from: number) => {
-    for (let d = names.length - 1; d >= from; d--) {
+    for (let d = top - 1; d >= from; d--) {
       if (time - starts[d]! < minTime) continue;
       if (d > depthMax) depthMax = d;
-      const f: Frame = { name: names[d]!, depth: d, start: starts[d]!, end: time, kernel: kernel[d]! };
+      const name = d === 0 ? '' : prev.slice(d === 1 ? 0 : ends[d - 1]! + 1, ends[d]!);
+      const f: Frame = { name, depth: d, start: starts[d]!, end: time, kernel: kernel[d]! };
       if (deltas[d] !== undefined) f.delta = deltas[d];
       frames.push(f);
     }
-    names.length = starts.length = deltas.length = kernel.length = ends.length = from;
+    top = from;
   };
 
   for (const e of entries) {
@@ -134,29 +139,31 @@ export function layoutFrames(input: readonly FoldedEntry[], opts: LayoutOptions)
     }
     // Depth d of the open path ends at ends[d] in prev; it stays open if s has the same boundary
     // there and the same text before it. Shared depths are a prefix: binary search, each probe one
-    // native string comparison (a character loop in JS is 10x slower on long Java stacks).
+    // native string comparison (a character loop in JS is 10x slower on long Java stacks) of only
+    // the text after the deepest depth known shared (`at`).
     let lo = 0;
-    let hi = names.length - 1;
+    let hi = top - 1;
+    let at = 0;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const b = ends[mid]!;
-      if (b <= end && (b === end || s.charCodeAt(b) === 59) && s.slice(0, b) === prev.slice(0, b)) lo = mid;
-      else hi = mid - 1;
+      if (b <= end && (b === end || s.charCodeAt(b) === 59) && s.slice(at, b) === prev.slice(at, b)) {
+        lo = mid;
+        at = b;
+      } else hi = mid - 1;
     }
-    const same = lo + 1;
-    close(same);
-    let pos = same === 1 ? 0 : ends[same - 1]! + 1;
+    close(lo + 1);
+    let pos = top === 1 ? 0 : ends[top - 1]! + 1;
     if (end === 0) pos = 1;
-    for (let d = same; pos <= end; d++) {
+    for (let d = top; pos <= end; d++) {
       let stop = s.indexOf(';', pos);
       if (stop === -1 || stop > end) stop = end;
-      const name = s.slice(pos, stop);
-      names.push(name);
-      ends.push(stop);
-      starts.push(time);
-      kernel.push(markKernel && (kernel[d - 1]! || entersKernel(name)));
+      ends[d] = stop;
+      starts[d] = time;
+      kernel[d] = markKernel && (kernel[d - 1]! || entersKernel(s.slice(pos, stop)));
       pos = stop + 1;
-      deltas.push(delta === undefined ? undefined : pos > end ? delta : 0);
+      deltas[d] = delta === undefined ? undefined : pos > end ? delta : 0;
+      top = d + 1;
     }
     prev = s;
     if (delta !== undefined && deltas[0] === undefined) deltas[0] = 0;

@@ -43,13 +43,4 @@ export const flameOptionsSchema = z.object({
 
 export type FlameOptions = z.output<typeof flameOptionsSchema>;
 
-/** Padding around the frames, from the font size as flamegraph.pl has it. */
-export function paddings(o: FlameOptions): { xpad: number; top: number; bottom: number; subtitle: number; framepad: number } {
-  return { xpad: 10, top: o.fontsize * 3, bottom: o.fontsize * 2 + 10, subtitle: o.subtitle ? o.fontsize * 2 : 0, framepad: 1 };
-}
-
-export function defaultTitle(o: FlameOptions): string {
-  if (o.title !== undefined) return o.title;
-  if (o.flamechart) return 'Flame Chart';
-  return o.inverted ? 'Icicle Graph' : 'Flame Graph';
-}
+export { defaultTitle, paddings } from './defaults.js';

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFlameGraph } from '../../src/flame/render.js';
+import { FLAME_DEFAULTS } from '../../src/flame/defaults.js';
+import { flameOptionsSchema } from '../../src/flame/options.js';
 import { REPO, runCli } from '../helpers/cli.js';
 import { missing } from '../helpers/prereq.js';
 
@@ -37,6 +39,10 @@ function frames(svg: string): Drawn[] {
 const byName = (fs: Drawn[], name: string) => fs.filter((f) => f.title.startsWith(`${name} (`));
 
 describe('renderFlameGraph', () => {
+  it("draws with the schema's defaults when no option is given (the command skips zod then)", () => {
+    expect(FLAME_DEFAULTS).toEqual(flameOptionsSchema.parse({}));
+  });
+
   it.skipIf(missing('python3'))('draws well-formed XML with the script, the title and every frame', () => {
     const svg = renderFlameGraph(own, { title: 'containerd & <friends>' });
     const py = spawnSync('python3', ['-c', 'import sys, xml.etree.ElementTree as E; r = E.fromstring(sys.stdin.buffer.read()); print(len(r.findall(".//{http://www.w3.org/2000/svg}rect")))'], { input: svg });
