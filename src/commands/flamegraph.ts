@@ -101,8 +101,9 @@ export function registerFlamegraph(program: Command): void {
       const options = await flameOptionsFromFlags(flags);
       if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
       // flamegraph.pl's order, sorted while reading (reversed stacks are sorted once reversed).
-      const read = await readFolded(file, KIND, 2, !options.flamechart && !options.reverse);
-      const svg = drawFlameGraph(read.entries, options);
+      const sorted = !options.flamechart && !options.reverse;
+      const read = await readFolded(file, KIND, 2, sorted);
+      const svg = drawFlameGraph(read.entries, options, undefined, sorted);
       if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
       else await writeStdout(svg);
     });

@@ -52,9 +52,9 @@ function byDepth(frames: readonly Frame[], depthMax: number): Frame[] {
 const stripMark = (name: string) => (name.length > 4 && name.charCodeAt(name.length - 4) === 95 && /_\[[kwij]\]$/.test(name) ? name.slice(0, -4) : name);
 
 /** Lays out and places every frame (no SVG text yet): what the conformance test compares. */
-export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, random?: () => number): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
+export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, random?: () => number, sorted = false): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
   const pad = paddings(o);
-  const layout = layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: pad.xpad, kernel: o.colors === 'containerd' });
+  const layout = layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: pad.xpad, kernel: o.colors === 'containerd', sorted });
   const imageHeight = (layout.depthMax + 1) * o.height + pad.top + pad.bottom + pad.subtitle;
   const perTime = (o.width - 2 * pad.xpad) / (layout.total || 1);
   const color = colorPicker(o.colors, o.hash, random);
@@ -122,9 +122,9 @@ function svgHead(o: FlameOptions, width: number, height: number): string {
   );
 }
 
-/** The SVG for entries read by FoldedParser (their line keys kept for flamegraph.pl's order). */
-export function drawFlameGraph(entries: readonly FoldedEntry[], options: FlameOptions, random?: () => number): string {
-  const { drawn, imageHeight } = drawFrames(entries, options, random);
+/** The SVG for entries read by FoldedParser (their line keys kept for flamegraph.pl's order); `sorted`: they come in key order already (readFolded sorted them). */
+export function drawFlameGraph(entries: readonly FoldedEntry[], options: FlameOptions, random?: () => number, sorted = false): string {
+  const { drawn, imageHeight } = drawFrames(entries, options, random, sorted);
   if (drawn.length === 0) return emptyGraph(options);
   const parts: string[] = [svgHead(options, options.width, imageHeight), '<g id="frames">\n'];
   for (const d of drawn) {

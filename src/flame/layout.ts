@@ -34,6 +34,8 @@ export interface LayoutOptions {
   xpad: number;
   /** Mark kernel frames (Frame.kernel), for palettes that colour them apart. */
   kernel?: boolean;
+  /** The entries are known to be in key order (readFolded sorted them): not checked again. */
+  sorted?: boolean;
 }
 
 export interface Layout {
@@ -92,7 +94,7 @@ function isSorted(entries: readonly FoldedEntry[]): boolean {
 export function layoutFrames(input: readonly FoldedEntry[], opts: LayoutOptions): Layout {
   let entries = opts.reverse ? input.map(reversed) : input;
   // Most folded files come sorted (stackcollapse scripts and ctrscope print them so): one pass says so.
-  if (!opts.flamechart && !isSorted(entries)) entries = sortByKey(entries);
+  if (!opts.flamechart && !(opts.sorted === true && !opts.reverse) && !isSorted(entries)) entries = sortByKey(entries);
   const frames: Frame[] = [];
   // The open path, depths 0 (the root) to top - 1. Depth d's name is prev[ends[d - 1] + 1, ends[d])
   // (from 0 at depth 1). The arrays only grow: `top` says how much of them is open.
