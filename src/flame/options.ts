@@ -42,5 +42,3 @@ export const flameOptionsSchema = z.object({
 });
 
 export type FlameOptions = z.output<typeof flameOptionsSchema>;
-
-export { defaultTitle, paddings } from './defaults.js';

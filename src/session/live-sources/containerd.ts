@@ -50,17 +50,36 @@ const PANEL_FAMILIES = /^(grpc_server_handled_total|grpc_server_handling_seconds
 
 /**
  * Keeps what the panel reads of containerd's answer (about 600 KB, most of it gRPC series): its
- * families, without the handled-call counters that are still 0 (one per method and gRPC code
- * that never happened; a counter that stays 0 adds nothing to a rate). Pure.
+ * families, without the series of gRPC methods never called. A handled-call counter that is 0
+ * adds nothing to a rate (an absent series counts as 0: grpc-latency.ts `grow`); a method whose
+ * handling-seconds _count is 0 keeps only its +Inf bucket (so the panel still knows the histogram
+ * is on), not its other buckets and _sum, all 0 (a method called since is then compared with 0,
+ * as it was). Of 1,825 panel lines in a scrape under a start loop, 1,454 are such zeros. Pure.
  */
 export function panelLines(text: string): string {
+  const lines = text.split('\n');
+  // Label sets ("grpc_method=...,grpc_type=...") of the methods whose histogram counted nothing.
+  const idle = new Set<string>();
+  for (const l of lines) {
+    if (l.startsWith('grpc_server_handling_seconds_count{') && l.endsWith('} 0')) idle.add(l.slice(35, -3));
+  }
   const out: string[] = [];
-  for (const l of text.split('\n')) {
+  for (const l of lines) {
     if (!PANEL_FAMILIES.test(l)) continue;
-    if (l.startsWith('grpc_server_handled_total') && l.endsWith(' 0')) continue;
+    if (l.startsWith('grpc_server_')) {
+      if (l.startsWith('grpc_server_handled_total') && l.endsWith(' 0')) continue;
+      if (idle.size > 0 && l.startsWith('grpc_server_handling_seconds_') && l.endsWith(' 0') && idle.has(seriesLabels(l)) && !l.includes('le="+Inf"')) continue;
+    }
     out.push(l);
   }
   return out.length ? out.join('\n') + '\n' : '';
+}
+
+/** The labels of a handling-seconds line without its le: the same text for its buckets, _sum and _count. */
+function seriesLabels(l: string): string {
+  const open = l.indexOf('{');
+  const le = l.indexOf(',le="', open);
+  return l.slice(open + 1, le >= 0 ? le : l.indexOf('}', open));
 }
 
 export const containerdLiveSource: LiveSourceDef = {
