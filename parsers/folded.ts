@@ -60,23 +60,26 @@ export interface FoldedRead {
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
+const at = (text: string | Uint8Array, i: number): number => (typeof text === 'string' ? text.charCodeAt(i) : text[i]!);
+
 /**
  * Where the count at the end of text[start, end) begins, or -1: the last whitespace-separated token
  * must be digits with at most one "." after the first digit ("12", "12.", "12.5"; not ".5" or "-3"),
  * and one whitespace character before it ends the stack (more stay in the stack, as flamegraph.pl reads).
+ * Text, or ASCII bytes (parsers/folded-bytes.ts).
  */
-function countStart(text: string, start: number, end: number): number {
+export function countStart(text: string | Uint8Array, start: number, end: number): number {
   let i = end;
   let dot = false;
   while (i > start) {
-    const c = text.charCodeAt(i - 1);
+    const c = at(text, i - 1);
     if (isDigit(c)) i--;
     else if (c === 46 && !dot) {
       dot = true;
       i--;
     } else break;
   }
-  if (i === end || i <= start || !isDigit(text.charCodeAt(i)) || !isSpace(text.charCodeAt(i - 1))) return -1;
+  if (i === end || i <= start || !isDigit(at(text, i)) || !isSpace(at(text, i - 1))) return -1;
   return i;
 }
 

@@ -7,14 +7,15 @@
  *   ctrscope --probe cpu-profile --duration 10s --output cpu.folded && ctrscope flamegraph cpu.folded -o cpu.svg
  */
 import type { Command } from 'commander';
-import { drawFlameGraph } from '../flame/draw.js';
-import { FLAME_DEFAULTS } from '../flame/defaults.js';
+import { drawFlameGraph, drawLayoutBytes } from '../flame/draw.js';
+import { FLAME_DEFAULTS, paddings } from '../flame/defaults.js';
+import { layoutFoldedBytes } from '../flame/layout-bytes.js';
 import type { FlameOptions } from '../flame/options.js';
 import { usageError } from '../errors.js';
 import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic } from '../output/write-file.js';
 import type { InputKind } from '../input.js';
-import { readFolded } from './folded-input.js';
+import { readFolded, readFoldedSorted } from './folded-input.js';
 
 const KIND: InputKind = {
   command: 'flamegraph',
@@ -102,8 +103,16 @@ export function registerFlamegraph(program: Command): void {
       if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
       // flamegraph.pl's order, sorted while reading (reversed stacks are sorted once reversed).
       const sorted = !options.flamechart && !options.reverse;
-      const read = await readFolded(file, KIND, 2, sorted);
-      const svg = drawFlameGraph(read.entries, options, undefined, sorted);
+      let svg: string | Buffer;
+      if (sorted) {
+        // ASCII input is laid out from its bytes, in place; anything else is decoded first.
+        const read = await readFoldedSorted(file, KIND);
+        if ('text' in read) svg = drawFlameGraph(read.text.entries, options, undefined, true);
+        else {
+          const layout = layoutFoldedBytes(read.bytes, { minwidth: options.minwidth, width: options.width, xpad: paddings(options).xpad, kernel: options.colors === 'containerd' });
+          svg = drawLayoutBytes(layout, options);
+        }
+      } else svg = drawFlameGraph((await readFolded(file, KIND, 2, false)).entries, options);
       if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
       else await writeStdout(svg);
     });

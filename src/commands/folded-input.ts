@@ -1,6 +1,7 @@
 /** Reading a folded-stacks file (or stdin) for `flamegraph` and `diff`, with one-line errors. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { FoldedParser, type FoldedRead } from '../../parsers/folded.js';
+import { readFoldedBytes, type FoldedBytes } from '../../parsers/folded-bytes.js';
 import { LineSplitter } from '../../parsers/lines.js';
 import { CtrscopeError } from '../errors.js';
 import { binaryInput, textChunks, openInput, readError, type InputKind } from '../input.js';
@@ -12,7 +13,7 @@ async function readBytes(file: string, kind: InputKind): Promise<Buffer> {
     // One read of the file's size (a 1 MiB stream and a concat of it costs twice the copying).
     let bytes: Buffer;
     try {
-      bytes = await readFile(file);
+      bytes = readFileSync(file);
     } catch (err) {
       throw readError(file, err, kind);
     }
@@ -38,7 +39,32 @@ async function readBytes(file: string, kind: InputKind): Promise<Buffer> {
  * key to entry, which hashes every line).
  */
 export async function readFolded(file: string, kind: InputKind, counts: 1 | 2 = 2, sorted = false): Promise<FoldedRead> {
+  return readFoldedText(await readBytes(file, kind), file, kind, counts, sorted);
+}
+
+/**
+ * For `flamegraph` (two counts, flamegraph.pl's order): an ASCII file's lines in place
+ * (readFoldedBytes, for layoutFoldedBytes), anything else read as text (readFolded's entries).
+ */
+export async function readFoldedSorted(file: string, kind: InputKind): Promise<{ bytes: FoldedBytes } | { text: FoldedRead }> {
   const bytes = await readBytes(file, kind);
+  const read = readFoldedBytes(bytes);
+  if (!read) return { text: readFoldedText(bytes, file, kind, 2, true) };
+  checkRead(read.n, read.lines, read.unrecognized, file, kind);
+  return { bytes: read };
+}
+
+function checkRead(entries: number, lines: number, unrecognized: number, file: string, kind: InputKind): void {
+  const name = file === '-' ? 'stdin' : file;
+  if (entries === 0) {
+    throw new CtrscopeError('input', `${name} holds no folded stacks ("frame;frame;frame COUNT" lines)`, `make them with ${kind.example}`);
+  }
+  if (unrecognized > 0) {
+    process.stderr.write(`ctrscope: ${kind.command}: ${unrecognized} of ${lines} lines of ${name} are not folded stacks; skipped\n`);
+  }
+}
+
+function readFoldedText(bytes: Buffer, file: string, kind: InputKind, counts: 1 | 2, sorted: boolean): FoldedRead {
   const parser = new FoldedParser(counts);
   const splitter = new LineSplitter();
   const lines: string[] = [];
@@ -60,12 +86,6 @@ export async function readFolded(file: string, kind: InputKind, counts: 1 | 2 = 
     for (const line of lines) parser.line(line);
   }
   const read = parser.result();
-  const name = file === '-' ? 'stdin' : file;
-  if (read.entries.length === 0) {
-    throw new CtrscopeError('input', `${name} holds no folded stacks ("frame;frame;frame COUNT" lines)`, `make them with ${kind.example}`);
-  }
-  if (read.unrecognized > 0) {
-    process.stderr.write(`ctrscope: ${kind.command}: ${read.unrecognized} of ${read.lines} lines of ${name} are not folded stacks; skipped\n`);
-  }
+  checkRead(read.entries.length, read.lines, read.unrecognized, file, kind);
   return read;
 }

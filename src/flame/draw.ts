@@ -53,13 +53,31 @@ const stripMark = (name: string) => (name.length > 4 && name.charCodeAt(name.len
 
 /** Lays out and places every frame (no SVG text yet): what the conformance test compares. */
 export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, random?: () => number, sorted = false): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
+  return placeFrames(layoutOf(entries, o, sorted), o, random);
+}
+
+const layoutOf = (entries: readonly FoldedEntry[], o: FlameOptions, sorted: boolean): Layout =>
+  layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: paddings(o).xpad, kernel: o.colors === 'containerd', sorted });
+
+/** Places laid-out frames (layoutFrames's, or layoutFoldedBytes's for the same options). */
+export function placeFrames(layout: Layout, o: FlameOptions, random?: () => number): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
+  const drawn: DrawnFrame[] = [];
+  eachPlacedFrame(layout, o, random, (d) => drawn.push(d));
+  return { layout, drawn, imageHeight: imageHeightOf(layout, o) };
+}
+
+function imageHeightOf(layout: Layout, o: FlameOptions): number {
   const pad = paddings(o);
-  const layout = layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: pad.xpad, kernel: o.colors === 'containerd', sorted });
-  const imageHeight = (layout.depthMax + 1) * o.height + pad.top + pad.bottom + pad.subtitle;
+  return (layout.depthMax + 1) * o.height + pad.top + pad.bottom + pad.subtitle;
+}
+
+/** placeFrames's frames one by one, in drawing order, to a callback that need not keep them. */
+function eachPlacedFrame(layout: Layout, o: FlameOptions, random: (() => number) | undefined, emit: (d: DrawnFrame) => void): void {
+  const pad = paddings(o);
+  const imageHeight = imageHeightOf(layout, o);
   const perTime = (o.width - 2 * pad.xpad) / (layout.total || 1);
   const color = colorPicker(o.colors, o.hash, random);
   const glyph = o.fontsize * o.fontwidth;
-  const drawn: DrawnFrame[] = [];
   const frames = byDepth(layout.frames, layout.depthMax);
   for (const f of frames) {
     const root = f.depth === 0;
@@ -86,9 +104,8 @@ export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, ran
     const rx2 = fixed(x2, 1);
     const chars = Math.floor((x2 - x1) / glyph);
     const label = chars < 3 ? '' : escapeXml(name.length > chars ? name.slice(0, chars - 2) + '..' : name);
-    drawn.push({ title, x: rx1, y: y1, width: fixed(Number(rx2) - Number(rx1), 1), height: fixed(y2 - y1, 1), fill, label, frame: f });
+    emit({ title, x: rx1, y: y1, width: fixed(Number(rx2) - Number(rx1), 1), height: fixed(y2 - y1, 1), fill, label, frame: f });
   }
-  return { layout, drawn, imageHeight };
 }
 
 function svgHead(o: FlameOptions, width: number, height: number): string {
@@ -124,18 +141,48 @@ function svgHead(o: FlameOptions, width: number, height: number): string {
 
 /** The SVG for entries read by FoldedParser (their line keys kept for flamegraph.pl's order); `sorted`: they come in key order already (readFolded sorted them). */
 export function drawFlameGraph(entries: readonly FoldedEntry[], options: FlameOptions, random?: () => number, sorted = false): string {
-  const { drawn, imageHeight } = drawFrames(entries, options, random, sorted);
+  return drawLayout(layoutOf(entries, options, sorted), options, random);
+}
+
+/** The SVG for laid-out frames (drawFlameGraph's, from a layout already made). */
+export function drawLayout(layout: Layout, options: FlameOptions, random?: () => number): string {
+  const { drawn, imageHeight } = placeFrames(layout, options, random);
   if (drawn.length === 0) return emptyGraph(options);
   const parts: string[] = [svgHead(options, options.width, imageHeight), '<g id="frames">\n'];
-  for (const d of drawn) {
-    const ty = fixed(3 + (d.y + d.y + Number(d.height)) / 2, 1);
-    parts.push(
-      `<g><title>${d.title}</title><rect x="${d.x}" y="${d.y}" width="${d.width}" height="${d.height}" fill="${d.fill}" rx="2" ry="2"/>` +
-        `<text x="${fixed(Number(d.x) + 3, 2)}" y="${ty}">${d.label}</text></g>\n`,
-    );
-  }
+  for (const d of drawn) parts.push(frameSvg(d));
   parts.push('</g>\n</svg>\n');
   return parts.join('');
+}
+
+/**
+ * drawLayout's SVG as UTF-8 bytes, for the command to write: each frame's text is written out as
+ * soon as it is placed, so the young heap never holds the whole graph's frames and strings
+ * (copying them from one scavenge to the next cost more than making them, on large graphs).
+ */
+export function drawLayoutBytes(layout: Layout, options: FlameOptions, random?: () => number): Buffer {
+  if (layout.frames.length === 0) return Buffer.from(emptyGraph(options));
+  let out = Buffer.allocUnsafe(64 * 1024 + layout.frames.length * 256);
+  let pos = 0;
+  const put = (text: string) => {
+    if (out.length - pos < text.length * 3) {
+      const bigger = Buffer.allocUnsafe(2 * out.length + text.length * 3);
+      out.copy(bigger, 0, 0, pos);
+      out = bigger;
+    }
+    pos += out.write(text, pos);
+  };
+  put(svgHead(options, options.width, imageHeightOf(layout, options)) + '<g id="frames">\n');
+  eachPlacedFrame(layout, options, random, (d) => put(frameSvg(d)));
+  put('</g>\n</svg>\n');
+  return out.subarray(0, pos);
+}
+
+function frameSvg(d: DrawnFrame): string {
+  const ty = fixed(3 + (d.y + d.y + Number(d.height)) / 2, 1);
+  return (
+    `<g><title>${d.title}</title><rect x="${d.x}" y="${d.y}" width="${d.width}" height="${d.height}" fill="${d.fill}" rx="2" ry="2"/>` +
+    `<text x="${fixed(Number(d.x) + 3, 2)}" y="${ty}">${d.label}</text></g>\n`
+  );
 }
 
 /** A graph with nothing to draw says so (flamegraph.pl draws an error picture too). */

@@ -85,6 +85,11 @@ function isSorted(entries: readonly FoldedEntry[]): boolean {
   return true;
 }
 
+/** The open path of a layout: depth 0, the root, open from the start (layout-bytes.ts's too). */
+export function openPath(): { starts: number[]; deltas: Array<number | undefined>; kernel: boolean[]; ends: number[] } {
+  return { starts: [0], deltas: [undefined], kernel: [false], ends: [-1] };
+}
+
 /**
  * Merges the entries into frames. The open path (one frame per depth) is kept while lines share
  * it; a frame closes when a line leaves it. An open frame is only where it ends in the current
@@ -98,10 +103,7 @@ export function layoutFrames(input: readonly FoldedEntry[], opts: LayoutOptions)
   const frames: Frame[] = [];
   // The open path, depths 0 (the root) to top - 1. Depth d's name is prev[ends[d - 1] + 1, ends[d])
   // (from 0 at depth 1). The arrays only grow: `top` says how much of them is open.
-  const starts: number[] = [0];
-  const deltas: Array<number | undefined> = [undefined];
-  const kernel: boolean[] = [false];
-  const ends: number[] = [-1];
+  const { starts, deltas, kernel, ends } = openPath();
   let top = 1;
   let prev = '';
   let time = 0;
