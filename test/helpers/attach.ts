@@ -78,12 +78,6 @@ export async function waitAttached(sessionPid: number, only?: 'bpftrace' | 'perf
   throw new Error(`no tracer of session ${sessionPid} attached within ${ms} ms`);
 }
 
-/** Resolves to the time (Date.now()) the attached bpftrace `pid` let go of its probes or exited. */
-export async function waitDetached(pid: number): Promise<number> {
-  while (bpftraceAttached(pid)) await new Promise((r) => setTimeout(r, 10));
-  return Date.now();
-}
-
 /** The times (Date.now()) around a bpftrace's attach and detach, seen from its fds. */
 export interface AttachWindow {
   /** From its first probe attached to its last let go: every count it made is inside. */

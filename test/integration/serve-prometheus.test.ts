@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
 import { startCli, tracersOf } from '../helpers/cli.js';
 import { relDiff, underLoad } from '../helpers/probe-run.js';
-import { waitAttached, waitDetached } from '../helpers/attach.js';
+import { watchAttachWindow } from '../helpers/attach.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { startServe } from '../helpers/serve.js';
 
@@ -50,15 +50,16 @@ describe.skipIf(skip)('ctrscope serve scraped by a real Prometheus, under a cont
     }
     const count = startCli(['--probe', 'syscall-count', '--duration', '20s', '--json']);
     const vfs = startCli(['--probe', 'vfs-latency', '--duration', '20s', '--json']);
-    const tracer = await waitAttached(count.child.pid!);
-    const detached = waitDetached(tracer.pid);
+    // From its first probe attached to its last let go, as the kernel shows its fds (a look at
+    // the fds while bpftrace is still loading can see "attached" and then "not" a moment later).
+    const attach = watchAttachWindow(count.child.pid!);
     const [res, vres] = await Promise.all([count.done, vfs.done]);
-    const detachedAt = await detached;
+    const [attachedAt, detachedAt] = (await attach).outer;
     expect(res.code, res.stderr).toBe(0);
     expect(vres.code, vres.stderr).toBe(0);
     const report = JSON.parse(res.stdout);
     const vreport = JSON.parse(vres.stdout);
-    const seconds = (detachedAt - tracer.at) / 1000;
+    const seconds = (detachedAt - attachedAt) / 1000;
     expect(seconds).toBeGreaterThan(15);
     // serve's counters grow once per print (every 2 s, covering the 2 s before it) and are
     // scraped every second: the same seconds end about 1.5 s later in Prometheus.
