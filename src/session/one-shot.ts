@@ -36,6 +36,8 @@ export interface OneShotOptions {
   force: boolean;
   /** --assert, bound before any tracer starts; checked after the report is printed. */
   assertions?: BoundAssertion[];
+  /** How long the tracer may take to attach (attachLimitMs, read before anything runs). */
+  attachLimitMs?: number;
 }
 
 const say = (m: string) => process.stderr.write(`ctrscope: ${m}\n`);
@@ -55,6 +57,8 @@ async function prepare(plan: TracerPlan): Promise<void> {
 
 export async function runOneShot(o: OneShotOptions): Promise<number> {
   requireRoot(`--probe ${o.probe.name}`);
+  // The environment is read at the boundary: a bad value is refused before any tracer starts.
+  o = { ...o, attachLimitMs: o.attachLimitMs ?? attachLimitMs() };
   requireTool('setpriv');
   if (o.output) checkOutputPath(o.output, o.force);
   const summary = SUMMARIES[o.probe.name];
@@ -180,7 +184,7 @@ class Run {
    * is said at a quarter of the limit, with its state, and stopped at the limit (a tracer error).
    */
   private async waitForAttach(): Promise<'attached' | 'ended' | 'signal'> {
-    const limitMs = attachLimitMs();
+    const limitMs = this.o.attachLimitMs ?? attachLimitMs();
     const first = await this.main.waitAttached(limitMs / 4, this.signalled());
     if (first !== 'slow') return first;
     say(`${this.main.plan.argv[0]} has not attached after ${limitMs / 4000} s (${this.tracerState()}); waiting up to ${limitMs / 1000} s (Ctrl-C stops)`);
