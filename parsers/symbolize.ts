@@ -70,8 +70,27 @@ function inSegments(b: BinarySymbols, addr: number): boolean {
   return b.segments.some((s) => s.type === PT_LOAD && addr >= s.vaddr && addr < s.vaddr + s.memsz);
 }
 
+/**
+ * Names already looked up, per binary (a deterministic memo: the same binary and address always
+ * give the same name). The live view names every user frame itself, print after print, and most
+ * addresses recur; bounded per binary.
+ */
+const named = new WeakMap<BinarySymbols, Map<number, string | null>>();
+const NAMED_MAX = 100_000;
+
 /** The name of addr (a link-time address of binary b): .symtab, then .dynsym, then .gopclntab. */
 export function symbolIn(b: BinarySymbols, addr: number): string | null {
+  let m = named.get(b);
+  if (!m) named.set(b, (m = new Map()));
+  const known = m.get(addr);
+  if (known !== undefined) return known;
+  if (m.size >= NAMED_MAX) m.clear();
+  const name = lookupName(b, addr);
+  m.set(addr, name);
+  return name;
+}
+
+function lookupName(b: BinarySymbols, addr: number): string | null {
   const inGo = b.gopclntab && addr >= b.gopclntab.minPc && addr < b.gopclntab.maxPc;
   for (const t of [b.symtab, b.dynsym]) {
     const s = lookupSymbol(t, addr);
