@@ -86,3 +86,15 @@ export class ContainerdEventsParser implements LineParser<EventsResult> {
     return { events: this.events, lines: this.lines, unrecognized: this.unrecognized, dropped: this.dropped };
   }
 }
+
+/**
+ * The line `ctr events` prints for e (the inverse of parseEventLine, in UTC): what ctrscope's own
+ * subscriber (src/containerd/events-client.ts) hands the sources and recordings, so that they
+ * read one format whichever way the events came.
+ */
+export function eventLine(e: ContainerdEvent): string {
+  const secs = e.timeNs / 1_000_000_000n;
+  const frac = (e.timeNs % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  const iso = new Date(Number(secs) * 1000).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ? `.${frac}` : ''} +0000 UTC ${e.namespace} ${e.topic} ${JSON.stringify(e.payload)}`;
+}

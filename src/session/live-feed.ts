@@ -53,8 +53,9 @@ class SourceRunner {
     const base = { id: d.id, probe: d.probe, panels: d.panels };
     if (d.poll) {
       const backend = d.poll.backend ?? 'metrics';
-      this.engine.setStatus(d.id, { backend });
-      return { ...base, state: 'starting', backend };
+      const attachPoint = d.poll.attachPoint;
+      this.engine.setStatus(d.id, { backend, ...(attachPoint ? { attachPoint } : {}) });
+      return { ...base, state: 'starting', backend, ...(attachPoint ? { attachPoint } : {}) };
     }
     const fail = (state: 'missing' | 'failed', message: string): RecordedSource => {
       this.engine.setStatus(d.id, { state, message });

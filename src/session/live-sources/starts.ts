@@ -1,13 +1,16 @@
 /**
- * Live source for container starts (see ./types.ts): its own tracer is the one `ctr events`
- * subscriber (probe containerd-events in probes/live.ts); the execs come from the kernel
+ * Live source for container starts (see ./types.ts): containerd's events come from one
+ * subscriber for the session, ctrscope's own over containerd's socket (a poll of
+ * src/containerd/events-client.ts each second, in `ctr events`' line format; recordings made
+ * before it hold the lines of a `ctr events` tracer, probe containerd-events, read the same way); the execs come from the kernel
  * source's program (live-kernel.bt's C printf line and @ex maps, read through `reads`), so
  * watching starts adds no bpftrace; the execs come with its 2-s prints, so a start is seen up to
  * 2 s late. Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the middle, the
  * containerd panel's starts line out; each completed start also goes to `onStart` (serve's
  * histograms, the OTLP exporter), once.
  */
-import { parseEventLine } from '../../../parsers/containerd-events.js';
+import { parseEventLine, startTopicFilters } from '../../../parsers/containerd-events.js';
+import { DEFAULT_ADDRESS } from '../../targets/discover.js';
 import { execMap, execPrintf } from '../../../parsers/exec-trace.js';
 import { StartWatcher, type StartsView } from '../../aggregate/start-watch.js';
 import type { StartPhases } from '../../aggregate/start-phases.js';
@@ -70,5 +73,30 @@ export const startsSource: LiveSourceDef = {
   create: () => createStartsSource(),
 };
 
-/** The same source with a listener: what serve and the live view run (replays use startsSource). */
-export const startsSourceWith = (onStart: StartListener): LiveSourceDef => ({ ...startsSource, create: () => createStartsSource(onStart) });
+/**
+ * The same source with a listener and its subscriber: what serve and the live view run (replays
+ * use startsSource). The gRPC client loads when the first poll runs, not with the module.
+ */
+export function startsSourceWith(onStart: StartListener): LiveSourceDef {
+  let stream: import('../../containerd/events-client.js').EventStream | undefined;
+  return {
+    ...startsSource,
+    create: () => createStartsSource(onStart),
+    poll: {
+      everyMs: 1000,
+      backend: 'grpc',
+      attachPoint: 'containerd Events/Subscribe',
+      async fetch(host) {
+        if (!stream) {
+          const { EventStream } = await import('../../containerd/events-client.js');
+          stream = new EventStream(host.containerd[0]?.address ?? DEFAULT_ADDRESS, startTopicFilters());
+        }
+        return stream.take();
+      },
+      async stop() {
+        stream?.close();
+        stream = undefined;
+      },
+    },
+  };
+}

@@ -104,6 +104,8 @@ export interface LiveSourceDef {
     fetch(host: HostTargets): Promise<string>;
     /** What the status bar names as its backend (default "metrics"). */
     backend?: string;
+    /** What it reads, for the status bar and serve's probe info (e.g. the gRPC method). */
+    attachPoint?: string;
     /** Ends what fetch keeps open (a followed log's child process), when the session stops. */
     stop?(): Promise<void>;
   };
