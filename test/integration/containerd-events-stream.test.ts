@@ -29,13 +29,13 @@ describe.skipIf(skip)('containerd event stream, in-process', () => {
     ctr.stdout.on('data', (b: Buffer) => (ctrOut += b.toString()));
     const stream = new EventStream(SOCK, startTopicFilters());
     try {
-      expect(stream.take()).toBe('');
+      expect(await stream.take()).toBe('');
       await sleep(1500);
       const load = startLoad(3);
       await new Promise<void>((res) => load.child.on('close', () => res()));
       const prefix = `ctrscope-load-${load.child.pid}-`;
       await sleep(1500);
-      const ours = stream.take().split('\n').filter(Boolean);
+      const ours = (await stream.take()).split('\n').filter(Boolean);
       const theirs = ctrOut.split('\n').filter(Boolean);
       const mine = (lines: string[]) =>
         lines
@@ -56,16 +56,15 @@ describe.skipIf(skip)('containerd event stream, in-process', () => {
   it('says so when nothing listens at the socket', async () => {
     const stream = new EventStream(`/tmp/ctrscope-no-containerd-${process.pid}.sock`, startTopicFilters());
     try {
-      expect(stream.take()).toBe('');
+      expect(await stream.take()).toBe('');
       const deadline = Date.now() + 10_000;
       let error: Error | null = null;
       while (!error && Date.now() < deadline) {
         await sleep(100);
-        try {
-          stream.take();
-        } catch (e) {
-          error = e as Error;
-        }
+        error = await stream.take().then(
+          () => null,
+          (e: Error) => e,
+        );
       }
       expect(error?.message).toMatch(/containerd's event stream at \/tmp\/ctrscope-no-containerd-\d+\.sock failed: /);
     } finally {

@@ -91,7 +91,7 @@ export function startsSourceWith(onStart: StartListener): LiveSourceDef {
           const { EventStream } = await import('../../containerd/events-client.js');
           stream = new EventStream(host.containerd[0]?.address ?? DEFAULT_ADDRESS, startTopicFilters());
         }
-        return stream.take();
+        return await stream.take();
       },
       async stop() {
         stream?.close();
