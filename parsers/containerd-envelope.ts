@@ -26,16 +26,13 @@ const root = protobuf.Root.fromJSON({
     },
     TaskCreate: { fields: { container_id: { type: 'string', id: 1 }, bundle: { type: 'string', id: 2 }, checkpoint: { type: 'string', id: 5 }, pid: { type: 'uint32', id: 6 } } },
     TaskStart: { fields: { container_id: { type: 'string', id: 1 }, pid: { type: 'uint32', id: 2 } } },
-    TaskExit: { fields: { container_id: { type: 'string', id: 1 }, id: { type: 'string', id: 2 }, pid: { type: 'uint32', id: 3 }, exit_status: { type: 'uint32', id: 4 } } },
-    TaskDelete: { fields: { container_id: { type: 'string', id: 1 }, pid: { type: 'uint32', id: 2 }, exit_status: { type: 'uint32', id: 3 }, id: { type: 'string', id: 5 } } },
-    ContainerDelete: { fields: { id: { type: 'string', id: 1 } } },
   },
 });
 
 const Envelope = root.lookupType('Envelope');
 const Subscribe = root.lookupType('SubscribeRequest');
 /** Payload types by the last part of their type URL ("containerd.events.TaskStart"). */
-const PAYLOADS = new Map(['SnapshotPrepare', 'ContainerCreate', 'TaskCreate', 'TaskStart', 'TaskExit', 'TaskDelete', 'ContainerDelete'].map((n) => [n, root.lookupType(n)]));
+const PAYLOADS = new Map(['SnapshotPrepare', 'ContainerCreate', 'TaskCreate', 'TaskStart'].map((n) => [n, root.lookupType(n)]));
 const TO_OBJECT = { longs: String, defaults: false } as const;
 
 /** The bytes of a SubscribeRequest with these filters (containerd ORs them). */

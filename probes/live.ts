@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { bpftracePlan } from './bpftrace-plan.js';
 import type { ProbeDefinition } from './types.js';
-import { startTopicFilters } from '../parsers/containerd-events.js';
+import { symbolEnv } from './stack-probes.js';
 
 const noParams = z.object({}).strict();
 
@@ -27,33 +27,22 @@ export const liveKernel: ProbeDefinition<z.infer<typeof noParams>> = {
   },
 };
 
-export const liveStacks: ProbeDefinition<z.infer<typeof noParams>> = {
+const stacksParams = z.object({ nameFrames: z.boolean().default(false) }).strict();
+
+export const liveStacks: ProbeDefinition<z.infer<typeof stacksParams>> = {
   name: 'live-stacks',
   summary: 'the live view: on-CPU stacks at 49 Hz, printed every 10 s',
   backends: ['bpftrace'],
-  params: noParams,
+  params: stacksParams,
   inKernel: true,
   // bpftrace leaves user addresses raw (BPFTRACE_NO_USER_SYMBOLS): ctrscope names them from the
   // binaries it loads once per build id, where bpftrace 0.17 loads a binary's symbols again for
   // every new process (each shim and runc under a start loop). Measured under a container-start
   // loop, 31 s: this bpftrace's CPU 0.75 s -> 0.45 s (npm run bench:live has the whole cost).
-  plan: (ctx) => bpftracePlan(ctx, 'live-stacks', 'profile:hz:49', { env: { BPFTRACE_NO_USER_SYMBOLS: '1' }, stopGraceMs: 20_000 }),
-};
-
-/**
- * containerd's event stream (`ctr events`, every namespace), read with live-kernel.bt's exec lines
- * to split container starts into phases (src/session/live-sources/starts.ts). One subscriber for
- * the session, filtered by containerd to the four topics a start is split by (four lines a start
- * instead of about thirteen: ctr's formatting and our reading were a measurable share of the cost).
- */
-export const liveContainerdEvents: ProbeDefinition<z.infer<typeof noParams>> = {
-  name: 'containerd-events',
-  summary: 'the live view: containerd\'s events (ctr events), for container starts with live-kernel\'s execs',
-  backends: ['ctr'],
-  params: noParams,
-  inKernel: false,
-  // Read line by line by the live source (the plan's parser is not used).
-  plan: () => ({ backend: 'ctr', attachPoint: 'ctr events', skipped: [], argv: ['ctr', 'events', ...startTopicFilters()], parser: 'bpftrace-json', stopGraceMs: 1000 }),
+  // nameFrames (a session being recorded): bpftrace names them, so that a replay, whose
+  // processes are long gone, still shows names.
+  plan: (ctx, p) =>
+    bpftracePlan(ctx, 'live-stacks', 'profile:hz:49', { env: p.nameFrames ? symbolEnv(ctx) : { BPFTRACE_NO_USER_SYMBOLS: '1' }, stopGraceMs: 20_000 }),
 };
 
 /**
@@ -62,4 +51,4 @@ export const liveContainerdEvents: ProbeDefinition<z.infer<typeof noParams>> = {
  */
 export const LIVE_KERNEL_COST = 'container starts kept 85-100% here (npm run bench:live)';
 
-export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks, 'containerd-events': liveContainerdEvents };
+export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks };

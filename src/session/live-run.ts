@@ -63,9 +63,11 @@ export async function runLive(o: LiveOptions): Promise<number> {
   // OpenTelemetry's modules are loaded only when traces are sent.
   const otel = o.otlp ? await import('../otel/exporter.js') : null;
   const traces = o.otlp && otel ? new otel.StartTraceExporter(o.otlp) : null;
-  // Watching starts costs a `ctr events` process and its lines (about half a point of a core under
-  // a start loop): the live view runs it when the starts go somewhere (--otlp-endpoint); serve always.
-  const wanted = LIVE_SOURCES.filter((d) => !o.without?.includes(d.id));
+  // Watching starts costs a subscriber to containerd's events and its work per start: the live
+  // view runs it when the starts go somewhere (--otlp-endpoint); serve always.
+  // A recorded session's stacks are named by bpftrace, as it prints: a replay cannot read the
+  // processes the raw addresses belong to.
+  const wanted = LIVE_SOURCES.filter((d) => !o.without?.includes(d.id)).map((d) => (o.record && d.id === 'stacks' ? { ...d, params: { ...d.params, nameFrames: true } } : d));
   const sources = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts');
   const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);

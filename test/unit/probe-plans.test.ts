@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { targetPredicate, withPredicate } from '../../probes/filter.js';
 import { chooseRungs, VFS_LADDER, vfsLatency } from '../../probes/vfs-latency.js';
 import { PROBES } from '../../probes/index.js';
+import { liveStacks } from '../../probes/live.js';
 import { probeParams } from '../../probes/params.js';
 import { syscallListSchema } from '../../probes/syscall-trace.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
@@ -159,5 +160,12 @@ describe('plans are made from their context alone (no I/O in plan())', () => {
   it('stack probes cache user symbols only when every executable is fixed-address', () => {
     expect(PROBES['cpu-profile']!.plan({ ...ctx(features()), facts: { ...ctx(features()).facts, fixedAddressExes: true } }, {}).env).toEqual({ BPFTRACE_CACHE_USER_SYMBOLS: '1' });
     expect(PROBES['cpu-profile']!.plan(ctx(features()), {}).env).toEqual({});
+  });
+
+  it('live-stacks leaves user frames raw for ctrscope to name, except in a recorded session', () => {
+    const fixed = { ...ctx(features()), facts: { ...ctx(features()).facts, fixedAddressExes: true } };
+    expect(liveStacks.plan(fixed, liveStacks.params.parse({})).env).toEqual({ BPFTRACE_NO_USER_SYMBOLS: '1' });
+    expect(liveStacks.plan(fixed, liveStacks.params.parse({ nameFrames: true })).env).toEqual({ BPFTRACE_CACHE_USER_SYMBOLS: '1' });
+    expect(liveStacks.params.safeParse({ nameFrames: 'yes' }).success).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
  * Live source for container starts (see ./types.ts): containerd's events come from one
  * subscriber for the session, ctrscope's own over containerd's socket (a poll of
  * src/containerd/events-client.ts each second, in `ctr events`' line format; recordings made
- * before it hold the lines of a `ctr events` tracer, probe containerd-events, read the same way); the execs come from the kernel
+ * before it hold the lines of a `ctr events` tracer, read the same way); the execs come from the kernel
  * source's program (live-kernel.bt's C printf line and @ex maps, read through `reads`), so
  * watching starts adds no bpftrace; the execs come with its 2-s prints, so a start is seen up to
  * 2 s late. Pure: lines in, StartWatcher (src/aggregate/start-watch.ts) in the middle, the
