@@ -17,6 +17,16 @@ export const syscallCountParams = z
 export const STRACE_COST =
   'strace stops every traced thread twice per syscall: containerd runs several times slower while it is attached (container starts took 6.5x longer here); prefer the default bpftrace backend';
 
+/**
+ * How long strace may take to detach after SIGINT before the stop ladder goes on (SIGTERM, then
+ * SIGKILL, which makes the kernel detach every tracee at once). strace detaches in ~10 ms here, but
+ * under a container-start loop about 1 stop in 30 it waits forever: a traced runc thread is in
+ * vfork (state D, kernel_clone) while its child is held in a ptrace stop, and strace's detach waits
+ * for the parent to stop. Every thread not yet detached stays stopped while it waits, so the wait
+ * is kept short.
+ */
+export const STRACE_STOP_GRACE_MS = 1500;
+
 /** strace flags shared by the strace-based probes: follow children (new shims), attach to pids. Output goes to stderr. */
 export function straceTargets(pids: number[]): string[] {
   return ['-f', ...pids.flatMap((p) => ['-p', String(p)])];
@@ -56,6 +66,7 @@ export const syscallCount: ProbeDefinition<z.infer<typeof syscallCountParams>> =
         argv: ['strace', '-c', '-w', ...straceTargets(pids)],
         parser: 'strace-summary',
         stream: 'stderr',
+        stopGraceMs: STRACE_STOP_GRACE_MS,
         warning: `warning: ${STRACE_COST}`,
       };
     }

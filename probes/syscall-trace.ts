@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { contextPids } from './filter.js';
-import { straceTargets, STRACE_COST } from './syscall-count.js';
+import { straceTargets, STRACE_COST, STRACE_STOP_GRACE_MS } from './syscall-count.js';
 import type { ProbeDefinition } from './types.js';
 import { syscallNames } from '../src/host/syscalls.js';
 import { CtrscopeError } from '../src/errors.js';
@@ -50,6 +50,7 @@ export const syscallTrace: ProbeDefinition<z.infer<typeof syscallTraceParams>> =
       argv: ['strace', '-tt', '-T', ...filter, ...straceTargets(pids)],
       parser: 'strace',
       stream: 'stderr',
+      stopGraceMs: STRACE_STOP_GRACE_MS,
       warning: `warning: ${STRACE_COST}`,
     };
   },

@@ -292,6 +292,7 @@ class Run {
 
   report(): ProbeReport {
     const input = this.input(discoverKeepingExited(this.ctx.host));
+    this.refuseLostSummary(input);
     if (this.main.plan.recordsImages) input.symbolize = this.images.symbolizer();
     const { fields, targets } = this.summary.fields(input);
     const warnings: string[] = [];
@@ -318,6 +319,23 @@ class Run {
       warnings,
       ...fields,
     };
+  }
+
+  /**
+   * strace -c prints its table only as it exits. A strace that did not exit on SIGINT (stuck
+   * detaching: see STRACE_STOP_GRACE_MS) and was killed printed none: that is a failed run, not
+   * an empty table.
+   */
+  private refuseLostSummary(input: SummaryInput): void {
+    const sum = input.straceSummary;
+    const exit = this.main.tracer.exited;
+    if (!sum || !exit || sum.tables.some((t) => t.total !== null)) return;
+    if (exit.endedBy !== 'SIGTERM' && exit.endedBy !== 'SIGKILL') return;
+    throw new CtrscopeError(
+      'tracer',
+      `strace did not finish detaching within ${(this.main.plan.stopGraceMs ?? 4000) / 1000} s of being stopped and was killed (${exit.endedBy}), so its -c table, printed only as it exits, is lost; the kernel let go of every traced thread as it died`,
+      'strace waits forever when a traced process is in vfork while its child is held stopped, which container starts do; run again, or use the default bpftrace backend',
+    );
   }
 }
 
