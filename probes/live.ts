@@ -5,38 +5,22 @@
  * runs the separate probes, whose output is cumulative or printed at exit.
  */
 import { z } from 'zod';
-import { bpftracePlan, program } from './bpftrace-plan.js';
+import { bpftracePlan } from './bpftrace-plan.js';
 import type { ProbeDefinition } from './types.js';
 import { symbolEnv } from './stack-probes.js';
 
-/**
- * printSeconds: how often the program prints what it counted (live-kernel.bt's "interval:s:2" and
- * "tick 2"). The live view shows rates every 2 s; serve's scrapers need no more than their own
- * scrape interval, and each print costs bpftrace its formatting and ctrscope its parsing. An
- * integer 1-60, validated here before it goes into the program text.
- */
-const kernelParams = z.object({ printSeconds: z.number().int().min(1).max(60).default(2) }).strict();
+const noParams = z.object({}).strict();
 
-/** The program with its print interval set (the shipped text says 2 s). */
-export function withPrintSeconds(text: string, seconds: number): string {
-  if (seconds === 2) return text;
-  const out = text.replace(/^interval:s:2$/m, `interval:s:${seconds}`).replace('printf("tick 2\\n");', `printf("tick ${seconds}\\n");`);
-  if (!out.includes(`interval:s:${seconds}`) || !out.includes(`tick ${seconds}`)) throw new Error('live-kernel.bt: its print interval lines are not where ctrscope looks for them');
-  return out;
-}
-
-export const liveKernel: ProbeDefinition<z.infer<typeof kernelParams>> = {
+export const liveKernel: ProbeDefinition<z.infer<typeof noParams>> = {
   name: 'live-kernel',
   summary: 'the live view: syscalls, VFS read/write latency, file opens and execs from one raw_syscalls hook pair',
   backends: ['bpftrace'],
-  params: kernelParams,
+  params: noParams,
   inKernel: true,
-  plan(ctx, params) {
+  plan(ctx) {
     // The program names x86_64's syscall numbers (read, write, openat ...).
     if (process.arch !== 'x64') throw new Error(`the live view's kernel program knows x86_64 syscall numbers only (this host is ${process.arch})`);
-    const seconds = kernelParams.parse(params ?? {}).printSeconds;
-    const programs = { ...ctx.facts.programs, 'live-kernel': withPrintSeconds(program(ctx, 'live-kernel'), seconds) };
-    return bpftracePlan({ ...ctx, facts: { ...ctx.facts, programs } }, 'live-kernel', 'raw_syscalls:sys_enter+sys_exit, one hook pair', {
+    return bpftracePlan(ctx, 'live-kernel', 'raw_syscalls:sys_enter+sys_exit, one hook pair', {
       // One second of keys at a time; paths of opens up to 127 bytes.
       env: { BPFTRACE_STRLEN: '128', BPFTRACE_MAP_KEYS_MAX: '16384' },
     });

@@ -16,9 +16,6 @@ export const durationSchema = z
   })
   .refine((v) => v >= 0.1 && v <= MAX_DURATION_S, `a duration must be between 100ms and ${MAX_DURATION_S / 3600}h`);
 
-/** serve --interval: whole seconds from 1 to 60 ("5s", "1m", 10). */
-export const printIntervalSchema = durationSchema.refine((v) => Number.isInteger(v) && v >= 1 && v <= 60, 'the interval is whole seconds from 1s to 60s');
-
 /** A process id: decimal digits only, above 0, at most the kernel's pid_max. */
 export const pidSchema = z
   .string()

@@ -4,10 +4,6 @@ import { targetSelection } from './root-options.js';
 import { settleForLongRun } from '../util/long-run.js';
 import { DEFAULT_LISTEN, parseListen } from '../serve/listen.js';
 import { otlpConfig } from '../otel/config.js';
-import { parseOption, printIntervalSchema } from '../validate.js';
-
-/** How often serve's kernel program hands over what it counted: scrapers see counters move in these steps. */
-export const DEFAULT_SERVE_INTERVAL = '5s';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -19,15 +15,13 @@ export function registerServe(program: Command): void {
     .option('--pid <pid>', 'trace this process (repeatable)', collect)
     .option('--comm <name>', 'trace processes with this command name (repeatable)', collect)
     .option('--container <id>', 'trace this container (repeatable)', collect)
-    .option('--interval <seconds>', 'how often the kernel program prints what it counted, 1s-60s: each print costs CPU; scrape at this interval or slower', DEFAULT_SERVE_INTERVAL)
     .option('--otlp-endpoint <url>', 'send each container start as a trace to this OTLP/HTTP collector, e.g. http://localhost:4318 (default: OTEL_EXPORTER_OTLP_ENDPOINT)')
-    .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[]; otlpEndpoint?: string; interval: string }) => {
+    .action(async (o: { listen: string; pid?: string[]; comm?: string[]; container?: string[]; otlpEndpoint?: string }) => {
       const listen = parseListen(o.listen);
-      const printSeconds = parseOption(printIntervalSchema, o.interval, '--interval');
       const selection = targetSelection(o);
       const otlp = otlpConfig(o.otlpEndpoint);
       settleForLongRun();
       const { runServe } = await import('../serve/run.js');
-      process.exitCode = await runServe({ selection, listen, otlp, printSeconds });
+      process.exitCode = await runServe({ selection, listen, otlp });
     });
 }

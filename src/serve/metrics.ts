@@ -102,7 +102,7 @@ function registry(contentType: typeof PROMETHEUS_TYPE | typeof OPENMETRICS_TYPE,
   counter(reg, 'ctrscope_dropped_lines_total', 'Tracer output lines ctrscope dropped because it fell behind, by source', ['source'], perSource(s, (x) => x.droppedLines));
   counter(reg, 'ctrscope_lost_events_total', 'Events the kernel side lost (bpftrace lost_events), by source', ['source'], perSource(s, (x) => x.lost));
   counter(reg, 'ctrscope_unrecognized_lines_total', 'Tracer output lines or entries ctrscope could not read, by source', ['source'], perSource(s, (x) => x.unrecognized));
-  counter(reg, 'ctrscope_kernel_prints_total', 'Prints of the kernel program read so far (one every --interval, 5 s by default)', [], () => [[{}, s.kernel.prints]]);
+  counter(reg, 'ctrscope_kernel_prints_total', 'Prints (every 2 s) of the kernel program read so far', [], () => [[{}, s.kernel.prints]]);
   gauge(reg, 'ctrscope_probe_info', 'One series per data source: its probe, backend and attach point (value 1)', ['source', 'probe', 'backend', 'attach_point'], () =>
     s.sources().map((x): [Labels, number] => [{ source: x.id, probe: x.probe, backend: x.backend ?? '', attach_point: x.attachPoint ?? '' }, 1]),
   );
@@ -135,7 +135,7 @@ export const wantsOpenMetrics = (accept: string | undefined) => /application\/op
 
 /**
  * Renders at most once per maxAgeMs per format (a render takes a few ms; the counters change once
- * per print, every --interval): many scrapers, or one that pipelines thousands of requests, cost a copy
+ * per print, every 2 s): many scrapers, or one that pipelines thousands of requests, cost a copy
  * of the same text each, never a render each.
  */
 export function exposition(s: ServeState, maxAgeMs = 500, clock: () => number = () => performance.now()): Exposition {

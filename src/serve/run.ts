@@ -43,8 +43,6 @@ export interface ServeOptions {
   listen: ListenAddress;
   /** --otlp-endpoint (or OTEL_*): each container start is sent as a trace. */
   otlp?: OtlpConfig | null;
-  /** --interval: seconds between the kernel program's prints (2 unless given). */
-  printSeconds?: number;
 }
 
 
@@ -70,7 +68,7 @@ export async function runServe(o: ServeOptions): Promise<number> {
   const logDef = containerdLogSourceDef({ backlog: false });
   let log: ReturnType<typeof createContainerdLogLiveSource> | undefined;
   const defs: LiveSourceDef[] = [
-    { ...kernelSource, params: { printSeconds: o.printSeconds ?? 2 }, create: () => kernel },
+    { ...kernelSource, create: () => kernel },
     { ...schedSource, create: () => sched },
     { ...logDef, create: (ctx) => (log = createContainerdLogLiveSource(ctx)) },
   ];

@@ -5,7 +5,6 @@
  * leaves no tracer behind.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { missing } from '../helpers/prereq.js';
@@ -32,29 +31,6 @@ describe.skipIf(skip)('ctrscope serve: bad input', () => {
       expect(r.code).toBe(ExitCode.usage);
       expect(oneLine(r.stderr), r.stderr).toHaveLength(1);
       expect(r.stderr).toMatch(/^ctrscope: --listen /);
-    }
-  });
-
-  it('a bad --interval is one line, exit code usage; without one the kernel program prints every 5 s', async () => {
-    for (const bad of ['0s', '61s', '1.5s', '500ms', 'often', '5; system("id")']) {
-      const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--interval', bad]);
-      expect(r.code, bad).toBe(ExitCode.usage);
-      expect(oneLine(r.stderr), r.stderr).toHaveLength(1);
-      expect(r.stderr).toMatch(/^ctrscope: --interval "[^\n]*": (the interval is whole seconds from 1s to 60s|a duration )/);
-      expect(tracersOf(r.pid)).toEqual([]);
-    }
-    const serve = await startServe();
-    try {
-      expect(await waitFor(() => tracersOf(serve.child.pid!).length > 0, 20_000)).toBe(true);
-      const programs = tracersOf(serve.child.pid!).map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8'));
-      const kernel = programs.filter((c) => c.includes('live-kernel.bt'));
-      expect(kernel, programs.map((c) => c.slice(0, 200)).join(' | ')).toHaveLength(1);
-      expect(kernel[0]).toMatch(/\ninterval:s:5\n/);
-      expect(kernel[0]).toContain('printf("tick 5\\n");');
-    } finally {
-      serve.child.kill('SIGTERM');
-      const r = await serve.done;
-      expect(r.code, r.stderr).toBe(0);
     }
   });
 
@@ -105,7 +81,7 @@ describe.skipIf(skip)('ctrscope serve: bad input', () => {
         closed.push(new Promise((r) => s.on('close', () => r(Date.now() - t0))));
       }
       // While they hang, a well-behaved scrape is answered and the tracer's prints go on.
-      await waitFor(() => false, 11_000);
+      await waitFor(() => false, 7000);
       const during = await scrape(serve.port);
       expect(valueOf(during, 'ctrscope_kernel_prints_total') - before, 'prints read while the scrapers hung').toBeGreaterThanOrEqual(2);
       expect(valueOf(during, 'ctrscope_dropped_lines_total{source="kernel"}')).toBe(0);

@@ -33,8 +33,7 @@ describe.skipIf(skip)('ctrscope serve scraped by a real Prometheus, under a cont
   let serve: Awaited<ReturnType<typeof startServe>>;
   let prom: TestPrometheus;
   beforeAll(async () => {
-    // Prints every 2 s (the default is 5 s): the 20 s compared below are ten of serve's steps.
-    serve = await startServe(['--interval', '2s']);
+    serve = await startServe();
     prom = await startPrometheus(`127.0.0.1:${serve.port}`);
   }, 60_000);
   afterAll(async () => {

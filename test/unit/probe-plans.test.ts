@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { targetPredicate, withPredicate } from '../../probes/filter.js';
 import { chooseRungs, VFS_LADDER, vfsLatency } from '../../probes/vfs-latency.js';
 import { PROBES } from '../../probes/index.js';
-import { liveKernel, liveStacks, withPrintSeconds } from '../../probes/live.js';
+import { liveStacks } from '../../probes/live.js';
 import { probeParams } from '../../probes/params.js';
 import { syscallListSchema } from '../../probes/syscall-trace.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
@@ -167,21 +167,5 @@ describe('plans are made from their context alone (no I/O in plan())', () => {
     expect(liveStacks.plan(fixed, liveStacks.params.parse({})).env).toEqual({ BPFTRACE_NO_USER_SYMBOLS: '1' });
     expect(liveStacks.plan(fixed, liveStacks.params.parse({ nameFrames: true })).env).toEqual({ BPFTRACE_CACHE_USER_SYMBOLS: '1' });
     expect(liveStacks.params.safeParse({ nameFrames: 'yes' }).success).toBe(false);
-  });
-
-  it.skipIf(process.arch !== 'x64')('live-kernel prints every printSeconds (2 unless given), an integer 1-60 validated before it enters the program', () => {
-    const text = (p: unknown) => {
-      const argv = liveKernel.plan(ctx(features()), liveKernel.params.parse(p)).argv;
-      return argv[argv.indexOf('-e') + 1]!;
-    };
-    expect(text({})).toMatch(/^interval:s:2$/m);
-    expect(text({})).toContain('printf("tick 2\\n");');
-    const five = text({ printSeconds: 5 });
-    expect(five).toMatch(/^interval:s:5$/m);
-    expect(five).toContain('printf("tick 5\\n");');
-    expect(five).not.toMatch(/^interval:s:2$/m);
-    expect(five).not.toContain('printf("tick 2');
-    for (const bad of [0, 61, 1.5, '5', '5; system("id")']) expect(liveKernel.params.safeParse({ printSeconds: bad }).success, String(bad)).toBe(false);
-    expect(() => withPrintSeconds('BEGIN {}', 5)).toThrow(/print interval/);
   });
 });
