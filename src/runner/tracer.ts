@@ -67,6 +67,9 @@ export interface TracerHandlers {
 // arrives as an argument.
 const GUARD = '[ "$PPID" = "$1" ] || exit 125; shift; exec "$@"';
 
+/** How long a tracer has after SIGINT before SIGTERM, unless its spec says otherwise. */
+export const DEFAULT_GRACE_MS = 4000;
+
 /** The argv that actually runs: setpriv, then the parent guard, then the tracer. */
 export function guardedArgv(argv: string[], parentPid = process.pid): string[] {
   return ['setpriv', '--pdeathsig', 'KILL', '--', '/bin/sh', '-c', GUARD, 'ctrscope-guard', String(parentPid), ...argv];
@@ -221,7 +224,7 @@ export class Tracer {
   private async ladder(exited: Promise<TracerExit>): Promise<TracerExit> {
     await this.spawned;
     const steps: Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', number]> = [
-      ['SIGINT', this.spec.graceMs ?? 4000],
+      ['SIGINT', this.spec.graceMs ?? DEFAULT_GRACE_MS],
       ['SIGTERM', this.spec.termMs ?? 2000],
       ['SIGKILL', 5000],
     ];

@@ -13,6 +13,7 @@ import { CtrscopeError } from '../errors.js';
 import { ensureTracefs, requireRoot, requireTool } from '../host/preflight.js';
 import { probeContext, refreshedContext } from './probe-context.js';
 import { clearTheWay } from '../runner/preflight-tracers.js';
+import { DEFAULT_GRACE_MS } from '../runner/tracer.js';
 import { discover, roleOf, type HostTargets, type Target } from '../targets/discover.js';
 import { comm, readProc, statFields } from '../targets/procfs.js';
 import { resolveTargets } from '../targets/resolve.js';
@@ -333,7 +334,7 @@ class Run {
     if (exit.endedBy !== 'SIGTERM' && exit.endedBy !== 'SIGKILL') return;
     throw new CtrscopeError(
       'tracer',
-      `strace did not finish detaching within ${(this.main.plan.stopGraceMs ?? 4000) / 1000} s of being stopped and was killed (${exit.endedBy}), so its -c table, printed only as it exits, is lost; the kernel let go of every traced thread as it died`,
+      `strace did not finish detaching within ${(this.main.plan.stopGraceMs ?? DEFAULT_GRACE_MS) / 1000} s of being stopped and was killed (${exit.endedBy}), so its -c table, printed only as it exits, is lost; the kernel let go of every traced thread as it died`,
       'strace waits forever when a traced process is in vfork while its child is held stopped, which container starts do; run again, or use the default bpftrace backend',
     );
   }
