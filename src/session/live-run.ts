@@ -68,7 +68,8 @@ export async function runLive(o: LiveOptions): Promise<number> {
   // A recorded session's stacks are named by bpftrace, as it prints: a replay cannot read the
   // processes the raw addresses belong to.
   const wanted = LIVE_SOURCES.filter((d) => !o.without?.includes(d.id)).map((d) => (o.record && d.id === 'stacks' ? { ...d, params: { ...d.params, nameFrames: true } } : d));
-  const sources = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts');
+  // Without starts, the kernel program keeps no execs for them (its @ex hook is off).
+  const sources = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts').map((d) => (d.id === 'kernel' ? { ...d, params: { ...d.params, starts: false } } : d));
   const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);

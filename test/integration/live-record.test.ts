@@ -10,7 +10,7 @@ import { runCli, startCli, tracersOf } from '../helpers/cli.js';
 import { LIVE_FIXTURE } from '../helpers/live-fixture.js';
 import { containerdPid, missing } from '../helpers/prereq.js';
 import { alive, KEYS, PtyApp } from '../helpers/pty.js';
-import { waitFor } from '../helpers/host.js';
+import { timeContainerStarts, waitFor } from '../helpers/host.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,6 +23,12 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs'))('--record 
     // Three snapshots, the last with syscall rates (the kernel program has printed): no fixed wait.
     const ready = await waitFor(() => (seen.match(/^--- ctrscope live t=/gm) ?? []).length >= 3 && /errors\/s over [\d.]+ s/.test(seen.slice(seen.lastIndexOf('--- ctrscope live'))), 60_000, 100);
     expect(ready, seen.slice(-2000)).toBe(true);
+    // Two containers start while it records, and a print follows: the kernel program sees their
+    // execs (@execs), and keeps none for container starts (@ex: no starts are watched here).
+    timeContainerStarts(2, `ctrscope-rec-${process.pid}`);
+    const printed = seen.length;
+    expect(await waitFor(() => /errors\/s over [\d.]+ s/.test(seen.slice(printed)), 20_000, 100)).toBe(true);
+    await sleep(2500);
     const tracers = tracersOf(child.pid!);
     expect(tracers.length).toBeGreaterThan(0);
     child.kill('SIGINT');
@@ -37,6 +43,8 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs'))('--record 
     expect(lines[0]).toMatchObject({ type: 'meta', format: 1, arch: process.arch });
     const out = lines.filter((e) => e.type === 'stdout' && e.source === 'kernel').map((e) => e.chunk).join('');
     expect(out.split('\n')[0]).toMatch(/^\{"type": "attached_probes"/);
+    expect(out.match(/"@execs_[01]": \{[^\n]*/g)?.join('\n') ?? out.slice(-3000)).toMatch(/containerd-shim-runc-v2,/);
+    expect(out).not.toContain('"@ex_');
     expect(lines.every((e, i) => i === 0 || e.t >= 0)).toBe(true);
 
     const replay = await runCli(['replay', dir, '--speed', '20']);

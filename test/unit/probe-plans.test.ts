@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { targetPredicate, withPredicate } from '../../probes/filter.js';
 import { chooseRungs, VFS_LADDER, vfsLatency } from '../../probes/vfs-latency.js';
 import { PROBES } from '../../probes/index.js';
-import { liveStacks } from '../../probes/live.js';
+import { liveKernel, liveStacks, withoutStarts } from '../../probes/live.js';
 import { probeParams } from '../../probes/params.js';
 import { syscallListSchema } from '../../probes/syscall-trace.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
@@ -160,6 +160,21 @@ describe('plans are made from their context alone (no I/O in plan())', () => {
   it('stack probes cache user symbols only when every executable is fixed-address', () => {
     expect(PROBES['cpu-profile']!.plan({ ...ctx(features()), facts: { ...ctx(features()).facts, fixedAddressExes: true } }, {}).env).toEqual({ BPFTRACE_CACHE_USER_SYMBOLS: '1' });
     expect(PROBES['cpu-profile']!.plan(ctx(features()), {}).env).toEqual({});
+  });
+
+  it('live-kernel keeps container starts\' execs only when a session watches starts', () => {
+    const program = (p: TracerPlan) => p.argv[p.argv.indexOf('-e') + 1]!;
+    const marked = (text: string) => text.split('\n').filter((l) => l.includes('// ctrscope:starts'));
+    const on = program(liveKernel.plan(ctx(features()), liveKernel.params.parse({})));
+    const off = program(liveKernel.plan(ctx(features()), liveKernel.params.parse({ starts: false })));
+    expect(marked(on)).toHaveLength(1);
+    expect(marked(on)[0]).toContain('curtask->real_parent->comm == "containerd"');
+    expect(marked(off)).toEqual(['/0/ // ctrscope:starts']);
+    // Only that line differs: the @ex maps stay declared for the prints and clears.
+    expect(off.split('\n').filter((l, i) => l !== on.split('\n')[i])).toEqual(['/0/ // ctrscope:starts']);
+    expect(off).toContain('@ex_0[nsecs');
+    expect(() => withoutStarts('BEGIN { }')).toThrow(/0 lines marked/);
+    expect(liveKernel.params.safeParse({ starts: 'no' }).success).toBe(false);
   });
 
   it('live-stacks leaves user frames raw for ctrscope to name, except in a recorded session', () => {
