@@ -11,6 +11,7 @@
 //   children CPU  utime+stime of every live descendant (tracers) plus cutime+cstime (the ones
 //                 that exited and were reaped, e.g. restarted tracers)
 //   RSS, threads  of ctrscope's process (max over the block); tree RSS adds its live tracers
+//   per start     the whole cost divided by the starts of the block (the cost follows the churn)
 // Frame time: ctrscope writes its 'self' entries (its cost and the time of each frame it drew)
 // to CTRSCOPE_STATS_FILE each second; the bench reads the median and p99 from there. ctrscope
 // runs as a person runs it otherwise: no --record.
@@ -233,6 +234,10 @@ for (let round = 1; round <= ROUNDS; round++) {
     threads: maxThreads,
     tracers: maxProcs,
     reportedPct: own.reportedPct,
+    // The cost follows the churn (each start brings new processes, keys, stacks): per start, two
+    // rounds that started different numbers of containers compare more fairly.
+    msPerStart: c1 && traced.length ? ((c1.own - c0.own + c1.children - c0.children) * 1000) / traced.length : NaN,
+    startsPerS: traced.length / wall,
   };
   rows.push(row);
   process.stderr.write(`round ${round}${VARIANTS.length > 1 ? ` (${VARIANTS[variant]})` : ''}: kept ${(row.kept * 100).toFixed(1)}%  own ${row.ownPct.toFixed(1)}%  children ${row.childPct.toFixed(1)}%  (first ${SETTLE_S} s: ${row.warmPct.toFixed(1)}%)  rss ${row.rssMiB.toFixed(0)} MiB  (${row.starts} starts, ${row.tracedMs.toFixed(1)} ms vs ${row.untracedMs.toFixed(1)} ms)\n`);
@@ -249,6 +254,8 @@ line('starts kept (traced / untraced around it), %', cell('kept', 100));
 line("ctrscope's own CPU, % of one core", cell('ownPct'));
 line("its tracers' CPU (live + reaped), % of one core", cell('childPct'));
 line('**whole cost, % of one core**', cols.map((rs) => (rs.length ? f1(median(rs.map((r) => r.ownPct + r.childPct))) : '-')));
+line('container starts a second in the traced block', cell('startsPerS'));
+line('whole cost per container start, ms of CPU', cell('msPerStart'));
 line(`whole cost in its first ${SETTLE_S} s (start, warm-up), % of one core`, cell('warmPct'));
 line("the same as ctrscope's header said it (mean of its 3 s figures)", cell('reportedPct'));
 line('RSS of ctrscope, MiB (max)', cell('rssMiB'));
