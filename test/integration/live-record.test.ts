@@ -45,6 +45,21 @@ describe.skipIf(missing('root', 'bpftrace', 'containerd', 'tracefs'))('--record 
     expect(out.split('\n')[0]).toMatch(/^\{"type": "attached_probes"/);
     expect(out.match(/"@execs_[01]": \{[^\n]*/g)?.join('\n') ?? out.slice(-3000)).toMatch(/containerd-shim-runc-v2,/);
     expect(out).not.toContain('"@ex_');
+    // A recorded session's stacks are named by bpftrace as it prints (a replay cannot read the
+    // processes): containerd's user frames in the recording are names, not raw addresses.
+    const stacksOut = lines.filter((e) => e.type === 'stdout' && e.source === 'stacks').map((e) => e.chunk).join('');
+    const stackPrints = stacksOut.split('\n').filter((l) => l.startsWith('{"type": "map", "data": {"@stacks"'));
+    expect(stackPrints.length, stacksOut.slice(-1500)).toBeGreaterThan(0);
+    const keys = stackPrints.flatMap((l) => Object.keys(JSON.parse(l).data['@stacks'] as Record<string, number>));
+    const ofContainerd = keys.filter((k) => k.endsWith(`,${containerdPid()},containerd`));
+    expect(ofContainerd.length, keys.slice(0, 5).join('\n---\n')).toBeGreaterThan(0);
+    // A key is "KSTACK,USTACK,PID,COMM", each stack a frame a line: the user stack follows ",\n".
+    const userFrames = ofContainerd.flatMap((k) => (k.split(',\n')[1] ?? '').split('\n').map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith(',')));
+    // bpftrace may leave a frame raw (a return address in a library it could not name, or the
+    // walk past one): a few, where a session recorded with raw addresses has all of them raw.
+    const raw = userFrames.filter((f) => /^0x[0-9a-f]+$/.test(f));
+    expect(userFrames.length).toBeGreaterThanOrEqual(10);
+    expect(raw.length / userFrames.length, raw.join(' ')).toBeLessThanOrEqual(0.05);
     expect(lines.every((e, i) => i === 0 || e.t >= 0)).toBe(true);
 
     const replay = await runCli(['replay', dir, '--speed', '20']);
