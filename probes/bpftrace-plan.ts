@@ -3,12 +3,17 @@ import { contextPredicate, withPredicate } from './filter.js';
 import type { ProbeContext, TracerPlan } from './types.js';
 
 export function bpftracePlan(ctx: ProbeContext, script: string, attachPoint: string, extra: Partial<TracerPlan> = {}): TracerPlan {
+  return bpftraceTextPlan(ctx, program(ctx, script), attachPoint, extra);
+}
+
+/** The same for a program's text (a shipped program that the probe edited first). */
+export function bpftraceTextPlan(ctx: ProbeContext, text: string, attachPoint: string, extra: Partial<TracerPlan> = {}): TracerPlan {
   const pred = contextPredicate(ctx);
   return {
     backend: 'bpftrace',
     attachPoint,
     skipped: [],
-    argv: ['bpftrace', '-f', 'json', '-e', withPredicate(program(ctx, script), pred), ...pred.args],
+    argv: ['bpftrace', '-f', 'json', '-e', withPredicate(text, pred), ...pred.args],
     parser: 'bpftrace-json',
     ...extra,
   };

@@ -75,6 +75,18 @@ export function withPredicate(program: string, pred: Predicate): string {
   return out.join('\n');
 }
 
+/**
+ * Sets a fixed predicate on the one line marked `// ctrscope:MARK` (a hook ctrscope turns on or
+ * off: `/0/` turns it off); throws unless exactly one line has the mark.
+ */
+export function withMarkedPredicate(program: string, mark: string, text: string): string {
+  const tag = `// ctrscope:${mark}`;
+  let n = 0;
+  const out = program.split('\n').map((l) => (l.trimEnd().endsWith(tag) ? (n++, `/${text}/ ${tag}`) : l));
+  if (n !== 1) throw new Error(`program has ${n} lines marked ctrscope:${mark}, not one`);
+  return out.join('\n');
+}
+
 /** Replaces the inside of the first (...) group before `end` in line; throws when there is none. */
 function replaceFirstGroup(line: string, end: number, text: string): string {
   const open = line.indexOf('(');

@@ -5,25 +5,12 @@
  * runs the separate probes, whose output is cumulative or printed at exit.
  */
 import { z } from 'zod';
-import { bpftracePlan, program } from './bpftrace-plan.js';
+import { bpftracePlan, bpftraceTextPlan, program } from './bpftrace-plan.js';
+import { withMarkedPredicate } from './filter.js';
 import type { ProbeDefinition } from './types.js';
 import { symbolEnv } from './stack-probes.js';
 
 const kernelParams = z.object({ starts: z.boolean().default(true) }).strict();
-
-/** The mark on the exec hook that keeps container starts' execs (@ex) for the starts source. */
-const STARTS_MARK = '// ctrscope:starts';
-
-/**
- * The program without container starts' execs: the hook marked `ctrscope:starts` gets the
- * predicate /0/ (bpftrace still declares @ex, so the prints and clears of it stay valid).
- */
-export function withoutStarts(text: string): string {
-  let n = 0;
-  const out = text.split('\n').map((l) => (l.includes(STARTS_MARK) ? (n++, `/0/ ${STARTS_MARK}`) : l));
-  if (n !== 1) throw new Error(`live-kernel.bt has ${n} lines marked ${STARTS_MARK}, not one`);
-  return out.join('\n');
-}
 
 export const liveKernel: ProbeDefinition<z.infer<typeof kernelParams>> = {
   name: 'live-kernel',
@@ -34,9 +21,10 @@ export const liveKernel: ProbeDefinition<z.infer<typeof kernelParams>> = {
   plan(ctx, p) {
     // The program names x86_64's syscall numbers (read, write, openat ...).
     if (process.arch !== 'x64') throw new Error(`the live view's kernel program knows x86_64 syscall numbers only (this host is ${process.arch})`);
-    // starts: false (a session that watches no container starts): no @ex keys to print each 2 s.
-    const programs = p.starts !== false ? ctx.facts.programs : { ...ctx.facts.programs, 'live-kernel': withoutStarts(program(ctx, 'live-kernel')) };
-    return bpftracePlan({ ...ctx, facts: { ...ctx.facts, programs } }, 'live-kernel', 'raw_syscalls:sys_enter+sys_exit, one hook pair', {
+    // starts: false (a session that watches no container starts): the @ex hook is off, so no
+    // @ex keys to print each 2 s (bpftrace still declares the maps its prints and clears name).
+    const text = program(ctx, 'live-kernel');
+    return bpftraceTextPlan(ctx, p.starts !== false ? text : withMarkedPredicate(text, 'starts', '0'), 'raw_syscalls:sys_enter+sys_exit, one hook pair', {
       // One second of keys at a time; paths of opens up to 127 bytes.
       env: { BPFTRACE_STRLEN: '128', BPFTRACE_MAP_KEYS_MAX: '16384' },
     });

@@ -68,8 +68,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
   // A recorded session's stacks are named by bpftrace, as it prints: a replay cannot read the
   // processes the raw addresses belong to.
   const wanted = LIVE_SOURCES.filter((d) => !o.without?.includes(d.id)).map((d) => (o.record && d.id === 'stacks' ? { ...d, params: { ...d.params, nameFrames: true } } : d));
-  // Without starts, the kernel program keeps no execs for them (its @ex hook is off).
-  const sources = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts').map((d) => (d.id === 'kernel' ? { ...d, params: { ...d.params, starts: false } } : d));
+  const chosen = traces ? wanted.map((d) => (d.id === 'starts' ? startsSourceWith((s, w) => traces.exportStarts([s], w)) : d)) : wanted.filter((d) => d.id !== 'starts');
+  // A session without the starts source: the kernel program keeps no execs for it (@ex hook off).
+  const watchesStarts = chosen.some((d) => d.id === 'starts');
+  const sources = chosen.map((d) => (d.id === 'kernel' && !watchesStarts ? { ...d, params: { ...d.params, starts: false } } : d));
   const engine = new LiveEngine(sources, { arch: process.arch, startedAtMs: t0, stackImages: () => new ProcessImages({ light: true }) }, 'live', now);
   engine.setHost(host);
   engine.setContainerdVersion(version);

@@ -1,9 +1,9 @@
 /** Probe plans: target predicates, the vfs-latency ladder, argv shapes, and flag validation. Pure. */
 import { describe, expect, it } from 'vitest';
-import { targetPredicate, withPredicate } from '../../probes/filter.js';
+import { targetPredicate, withMarkedPredicate, withPredicate } from '../../probes/filter.js';
 import { chooseRungs, VFS_LADDER, vfsLatency } from '../../probes/vfs-latency.js';
 import { PROBES } from '../../probes/index.js';
-import { liveKernel, liveStacks, withoutStarts } from '../../probes/live.js';
+import { liveKernel, liveStacks } from '../../probes/live.js';
 import { probeParams } from '../../probes/params.js';
 import { syscallListSchema } from '../../probes/syscall-trace.js';
 import type { ProbeContext, TracerPlan } from '../../probes/types.js';
@@ -173,7 +173,8 @@ describe('plans are made from their context alone (no I/O in plan())', () => {
     // Only that line differs: the @ex maps stay declared for the prints and clears.
     expect(off.split('\n').filter((l, i) => l !== on.split('\n')[i])).toEqual(['/0/ // ctrscope:starts']);
     expect(off).toContain('@ex_0[nsecs');
-    expect(() => withoutStarts('BEGIN { }')).toThrow(/0 lines marked/);
+    expect(() => withMarkedPredicate('BEGIN { }', 'starts', '0')).toThrow(/0 lines marked ctrscope:starts/);
+    expect(() => withMarkedPredicate('/1/ // ctrscope:starts\n/2/ // ctrscope:starts', 'starts', '0')).toThrow(/2 lines marked/);
     expect(liveKernel.params.safeParse({ starts: 'no' }).success).toBe(false);
   });
 
