@@ -25,6 +25,7 @@
  * (bpftrace re-prints whole maps; most prints are replaced before anyone looks at them).
  */
 import type { LineParser } from './lines.js';
+import { DeltaSums, type DeltaMap } from './bpftrace-delta.js';
 import { matchCounterLine, matchDataLine, matchHelperErrorLine, matchMessageLine } from './bpftrace-json-fast.js';
 
 export interface HistBucket {
@@ -146,6 +147,8 @@ export interface BpftraceResult {
   helperErrors: BpftraceHelperError[];
   /** Things worth telling a person: unknown record types (once each). */
   warnings: string[];
+  /** Delta-map prints at END left out as repeats of an interval print whose clear never ran. */
+  repeatsSkipped: number;
 }
 
 function lazyEntry(type: string, line: string, start: number, end: number, seq: number): BpftraceMapEntry {
@@ -168,19 +171,7 @@ function lazyEntry(type: string, line: string, start: number, end: number, seq: 
   };
 }
 
-/**
- * How a map printed as deltas is summed. A program that clears its maps after each print keeps
- * them small in the kernel; it prints two alternating sets, NAME_0 and NAME_1, so that counting
- * goes on in one set while the other is printed and cleared (nothing is lost between a print and
- * its clear). The parser folds both into NAME: sums (count, sum) or the largest value (max).
- */
-export interface DeltaMap {
-  op: 'sum' | 'max';
-  /** At most this many keys are kept; past that, a new key is folded with fold() (or not kept). */
-  maxKeys?: number;
-  /** The key a new key is counted under once the map holds maxKeys keys. */
-  fold?: (key: string) => string;
-}
+export { DELTA_MAX_KEYS, type DeltaMap } from './bpftrace-delta.js';
 
 export interface BpftraceParserOptions {
   /** false parses every line with JSON.parse (the reference the fast path is tested against). */
@@ -188,9 +179,6 @@ export interface BpftraceParserOptions {
   /** Maps printed as deltas, by the name they are summed into (for example `@calls`). */
   deltaMaps?: Record<string, DeltaMap>;
 }
-
-/** Default bound on the keys a delta map keeps. */
-export const DELTA_MAX_KEYS = 100_000;
 
 /** Streaming parser over bpftrace -f json lines. Bounded: maps are replaced, lists kept to a cap. */
 export class BpftraceJsonParser implements LineParser<BpftraceResult> {
@@ -209,43 +197,28 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     dropped: 0,
     helperErrors: [],
     warnings: [],
+    repeatsSkipped: 0,
   };
   private readonly fastPath: boolean;
-  private readonly deltaMaps: Record<string, DeltaMap> | undefined;
-  /** Running sums of the delta maps, by the name they are summed into, with their key counts. */
-  private readonly sums = new Map<string, { acc: Record<string, number>; size: number }>();
+  private readonly deltas: DeltaSums | undefined;
   constructor(
     private readonly printfCap = 10_000,
     options: BpftraceParserOptions = {},
   ) {
     this.fastPath = options.fastPath ?? true;
-    this.deltaMaps = options.deltaMaps;
+    this.deltas = options.deltaMaps ? new DeltaSums(options.deltaMaps) : undefined;
   }
 
   /** A print of NAME_0 or NAME_1 of a delta map, added into NAME; false for any other map. */
   private addDelta(name: string, value: () => unknown, type: string): boolean {
-    const base = name.slice(0, -2);
-    const spec = this.deltaMaps?.[base];
-    if (!spec || (!name.endsWith('_0') && !name.endsWith('_1'))) return false;
-    const v = value();
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    let sum = this.sums.get(base);
-    if (!sum) this.sums.set(base, (sum = { acc: {}, size: 0 }));
-    const acc = sum.acc;
-    const max = spec.maxKeys ?? DELTA_MAX_KEYS;
-    for (const [k0, n] of Object.entries(v as Record<string, unknown>)) {
-      if (typeof n !== 'number') continue;
-      let k = k0;
-      if (acc[k] === undefined && sum.size >= max) {
-        if (!spec.fold) continue;
-        k = spec.fold(k0);
-      }
-      const cur = acc[k];
-      if (cur === undefined) sum.size++;
-      acc[k] = cur === undefined ? n : spec.op === 'sum' ? cur + n : Math.max(cur, n);
+    const acc = this.deltas!.add(name, value);
+    if (acc === false) return false;
+    if (acc === null) {
+      this.state.repeatsSkipped++;
+      return true;
     }
     this.state.seq++;
-    this.state.maps.set(base, { type, value: acc, seq: this.state.seq });
+    this.state.maps.set(name.slice(0, -2), { type, value: acc, seq: this.state.seq });
     return true;
   }
 
@@ -267,6 +240,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     const s = this.state;
     const m = matchMessageLine(text);
     if (m) {
+      if (this.deltas && m.type === 'printf' && text.startsWith('"ctrscope:', m.start) && this.deltas.marker(JSON.parse(text.slice(m.start, -1)))) return true;
       const kept = m.type === 'printf' ? s.printf.length : s.messages.length;
       // Past the cap nothing is kept, so the string need not be decoded at all.
       if (m.type !== 'time' && kept >= this.printfCap) s.dropped++;
@@ -275,7 +249,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
     }
     const d = matchDataLine(text);
     if (d) {
-      if (this.deltaMaps && this.addDelta(d.name, () => JSON.parse(text.slice(d.start, d.end)), d.type)) return true;
+      if (this.deltas && this.addDelta(d.name, () => JSON.parse(text.slice(d.start, d.end)), d.type)) return true;
       s.seq++;
       s.maps.set(d.name, lazyEntry(d.type, text, d.start, d.end, s.seq));
       return true;
@@ -306,7 +280,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
         s.lostEvents += r.events;
         break;
       case 'printf':
-        this.keep(s.printf, r.text);
+        if (!this.deltas?.marker(r.text)) this.keep(s.printf, r.text);
         break;
       case 'time':
         s.lastTime = r.text;
@@ -332,7 +306,7 @@ export class BpftraceJsonParser implements LineParser<BpftraceResult> {
         s.unknownTypes[r.rawType] = (s.unknownTypes[r.rawType] ?? 0) + 1;
         break;
       default:
-        if (this.deltaMaps && this.addDelta(r.name, () => r.value, r.type)) break;
+        if (this.deltas && this.addDelta(r.name, () => r.value, r.type)) break;
         s.seq++;
         s.maps.set(r.name, { type: r.type, value: r.value, seq: s.seq });
     }

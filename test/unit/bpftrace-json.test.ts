@@ -325,6 +325,53 @@ describe('maps printed as deltas (syscall-count.bt: two alternating sets, each p
     for (const seed of [4, 5]) expect(plain(deltaParse(cutRandomly(bytes, seed, 997)))).toEqual(reference);
   });
 
+  describe("the last second, however bpftrace applied the last interval's print and clear against END's", () => {
+    // The capture's own lines, reordered as bpftrace can apply them when a stop meets an interval.
+    const raw = bytes.toString('utf8').split('\n').filter((l) => l.trim());
+    const maps = raw.filter((l) => l.includes('"type": "map"'));
+    const nameOf = (l: string) => Object.keys((JSON.parse(l) as { data: object }).data)[0]!;
+    const set0 = maps.filter((l) => nameOf(l).endsWith('_0')).slice(0, 4);
+    const set1 = maps.filter((l) => nameOf(l).endsWith('_1')).slice(0, 4);
+    const marker = (t: string) => `{"type": "printf", "data": "ctrscope:${t}\\n"}`;
+    const calls = (ls: string[], fastPath = true) => {
+      const r = deltaParse([ls.join('\n') + '\n'], SYSCALL_DELTA_MAPS, fastPath);
+      return { total: Object.values(r.maps.get('@calls')!.value as Record<string, number>).reduce((a, x) => a + x, 0), r };
+    };
+    const once = (ls: string[]) => calls(ls).total;
+
+    it('the capture ends with markers and END printing both sets', () => {
+      expect(raw.filter((l) => l.includes('ctrscope:cleared')).length).toBeGreaterThanOrEqual(2);
+      expect(raw.some((l) => l.includes('ctrscope:end'))).toBe(true);
+      expect(set0).toHaveLength(4);
+      expect(set1).toHaveLength(4);
+      const r = deltaParse([bytes]);
+      expect(r.printf.filter((t) => t.startsWith('ctrscope:'))).toEqual([]);
+      expect(r.repeatsSkipped).toBe(0);
+    });
+
+    it('interval printed and cleared, then END: END adds what came after', () => {
+      expect(calls([...set0, marker('cleared 0'), marker('end'), ...set1]).total).toBe(once(set0) + once(set1));
+    });
+
+    it('END first, the interval after it (its print then finds the set empty): both added once', () => {
+      expect(calls([marker('end'), ...set0, ...set1]).total).toBe(once(set0) + once(set1));
+    });
+
+    it("the interval's print read but its clear dropped by the stop: END's repeat of it is left out", () => {
+      for (const fastPath of [true, false]) {
+        const { total, r } = calls([...set0.slice(0, 2), marker('end'), ...set0, ...set1], fastPath);
+        expect(total).toBe(once(set0) + once(set1));
+        expect(r.repeatsSkipped).toBe(2);
+        // The maps the stop dropped before they printed come from END.
+        expect(r.maps.get('@ns')!.value).toEqual(deltaParse([`${set0[3]}\n${set1[3]}\n`]).maps.get('@ns')!.value);
+      }
+    });
+
+    it('the same repeat without markers (an older recording) is added twice: the markers are what tell', () => {
+      expect(calls([...set0, ...set0]).total).toBe(2 * once(set0));
+    });
+  });
+
   it('without the option the sets stay apart, as printed', () => {
     const r = parse([bytes]);
     expect(r.maps.has('@calls')).toBe(false);
