@@ -1,14 +1,20 @@
 /**
  * What live-kernel.bt prints for the runtime's cost: the @rt map ([owner, part] -> ns, see the
- * program's header) and its `shim-exec` lines: a runc v2 shim was executed, with its arguments in parts of
- * 128 bytes (bpftrace's %r: NUL-separated, non-printable bytes as \xNN):
+ * program's header) and its `shim-exec` lines: a runc v2 shim was executed, with its arguments in
+ * 128-byte buffers (bpftrace's %r: NUL-separated, non-printable bytes as \xNN). The program prints
+ * the first two buffers in one line and a third, past 256 bytes, in a second (real, cut):
+ *
+ *   shim-exec 28692 3065 162 0 /usr/bin/containerd-shim-runc-v2\x00-namespace\x00ctrscope\x00-address\x00...\x00-id\x00ctrscope-load-28684-1\x00start\x00IS_SANDBOX=yes\x00...
+ *
+ * Recordings made before printed one buffer a line:
  *
  *   shim-exec 28974 30158 148 0 /usr/bin/containerd-shim-runc-v2\x00-namespace\x00ctrscope\x00-address\x00...
  *   shim-exec 28974 30158 148 128 d\x00-id\x00rcexp-2\x00start\x00IS_SANDBOX=yes\x00...
  *
  * (PID PPID LEN OFF BYTES: LEN bytes of arguments, this part from OFF; the last part runs on into
- * the environment, cut here at LEN.) Pure: lines in, whole command lines out; a line it cannot
- * read is counted, never thrown. Parts of one exec arrive in order (one probe, one CPU).
+ * the environment, cut here at LEN.) Both read the same way: a part carries whatever bytes it has.
+ * Pure: lines in, whole command lines out; a line it cannot read is counted, never thrown. Parts
+ * of one exec arrive in order (one probe, one CPU).
  */
 
 export interface ShimExec {
@@ -17,7 +23,7 @@ export interface ShimExec {
   argv: string[];
 }
 
-/** Bytes of arguments one part carries (the program's buf() size). */
+/** Bytes of arguments one buffer carries (the program's buf() size); a line holds one or two. */
 export const PART_BYTES = 128;
 /** Parts the program prints at most (arguments past this are not printed). */
 export const MAX_PARTS = 3;
@@ -54,8 +60,11 @@ export class ShimExecReader {
       this.unrecognized++;
       return null;
     }
-    p.text += bytes.slice(0, PART_BYTES);
-    if (off + PART_BYTES < len && off + PART_BYTES < MAX_PARTS * PART_BYTES) {
+    // A part of one or more buffers: what it holds, up to the arguments printed at most.
+    const part = bytes.slice(0, Math.max(0, MAX_PARTS * PART_BYTES - off));
+    p.text += part;
+    const end = off + part.length;
+    if (end < len && end < MAX_PARTS * PART_BYTES) {
       this.pending.delete(pid);
       this.pending.set(pid, p);
       if (this.pending.size > PENDING_MAX) {

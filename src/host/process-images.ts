@@ -4,8 +4,9 @@
  * /proc/PID/exe, so a binary replaced on disk since is noticed) and its executable mappings
  * (/proc/PID/maps: the load address of PIE executables and shared libraries). cpu-profile.bt and
  * off-cpu.bt (and live-stacks.bt) print "seen PID" at a process's first sample, and "exec PID FILE"
- * when a target executes a program: line() reads the process then, and keeps the file the kernel
- * named for a process gone before it could be read (enough for a fixed-address executable).
+ * when a target executes a program (live-stacks.bt: an @execs map before each stacks print):
+ * line() reads the process then, and keeps the file the kernel named for a process gone before it
+ * could be read (enough for a fixed-address executable).
  * The names themselves come from parsers/symbolize.ts over the binaries src/host/elf.ts loads.
  */
 import { statSync } from 'node:fs';
@@ -113,6 +114,25 @@ export class ProcessImages {
     if (this.record(pid) || !file.startsWith('/') || file.startsWith(`${PROC}/`)) return;
     this.missed.delete(pid);
     this.images.set(pid, { pid, comm: commOf(file), exe: file, buildId: buildIdOf(file), maps: null });
+  }
+
+  /**
+   * A stacks print's @execs (live-stacks.bt: [pid] → the file it executed in the last 10 s,
+   * printed before its @stacks): a process that was not read while it ran is named from its file,
+   * as an "exec" line would have. One read while it ran is kept: targets exec only as new
+   * processes (a shim started by containerd or by a shim), so that read is of the same program.
+   */
+  execsPrinted(value: unknown): void {
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, file] of Object.entries(value)) {
+      const pid = Number(key);
+      if (!Number.isInteger(pid) || pid <= 0 || typeof file !== 'string') continue;
+      if (this.images.get(pid)?.maps) {
+        this.touched.set(pid, this.prints);
+        continue;
+      }
+      this.exec(pid, file);
+    }
   }
 
   /** Handles one line of a stack probe: "seen PID" and "exec PID FILE" (other lines: nothing). */

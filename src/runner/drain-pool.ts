@@ -119,7 +119,8 @@ export type ReadOn = 'thread' | 'main';
 export function drain(req: DrainRequest, onEvent: (e: DrainEvent) => void, on: ReadOn = 'thread'): Drained {
   if (on === 'thread') return pool.run(req, onEvent);
   const counters = new Int32Array(2);
-  new PipeDrain(req, counters, onEvent).start();
+  // Handed over as read: on this thread a block costs a call, and a batch timer one more wake-up.
+  new PipeDrain(req, counters, onEvent, 0).start();
   return { consumed: (bytes) => void (counters[CONSUMED] = (counters[CONSUMED]! + bytes) | 0) };
 }
 

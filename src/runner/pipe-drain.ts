@@ -35,11 +35,16 @@ export class PipeDrain {
   private dropTimer?: NodeJS.Timeout;
   private ended = false;
 
-  /** `send` gets this tracer's events; `counters` is its [POSTED, CONSUMED] pair. */
+  /**
+   * `send` gets this tracer's events; `counters` is its [POSTED, CONSUMED] pair. `batchMs`: how
+   * long blocks wait to go over together; 0 hands each block over as it is read (the main thread:
+   * there a hand-over is a call, not a message, and a batch's timer was one more wake-up per block).
+   */
   constructor(
     private readonly req: DrainRequest,
     private readonly counters: Int32Array,
     private readonly deliver: (e: DrainEvent) => void,
+    private readonly batchMs = BATCH_MS,
   ) {}
 
   start(): void {
@@ -111,8 +116,8 @@ export class PipeDrain {
     this.batchKind = kind;
     this.batch.push(block);
     this.batched += bytes;
-    if (this.batched >= BATCH_BYTES) this.flushBatch();
-    else this.batchTimer ??= setTimeout(() => this.flushBatch(), BATCH_MS);
+    if (this.batched >= BATCH_BYTES || this.batchMs === 0) this.flushBatch();
+    else this.batchTimer ??= setTimeout(() => this.flushBatch(), this.batchMs);
   }
 
   /** Sends what the batch holds. */

@@ -175,7 +175,11 @@ export class Tracer {
     const drained = drain({ argv: guardedArgv(this.spec.argv), env, maxInflight: this.spec.maxInflightBytes ?? 32 << 20 }, onEvent, this.spec.readOn);
     this.drained = drained;
     if (this.exitInfo) return; // could not spawn (read on this thread, that is known at once)
-    this.watchTimer = setInterval(() => this.watch(h), 250);
+    // A tracer read on this thread (bpftrace) harms nobody while stopped: looked at each second, not
+    // four times (each look is a /proc read and a wake-up of the process). The stopped deadline
+    // still holds to within that second; a deadline under it is looked at as often as it needs.
+    const every = this.spec.readOn === 'main' ? Math.min(1000, this.spec.stoppedDeadlineMs ?? 1000) : 250;
+    this.watchTimer = setInterval(() => this.watch(h), every);
     this.watchTimer.unref();
   }
 

@@ -1,11 +1,11 @@
 /**
  * When to look at /proc again for targets, for the sessions that stay running (live view,
- * serve): the kernel program prints a line when a target execs or exits, and only then (or every
+ * serve): the kernel program says in its next print (every 2 s) which targets exec'd or exited, and only then (or every
  * RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.
  * Between full scans, the comms of known pids come from a cache; a pid that exec'd is forgotten.
  */
 import { CommCache, discover, type HostTargets } from '../targets/discover.js';
-import { targetChangeInLine } from './live-sources/kernel-print.js';
+import { targetChangesInLine } from './live-sources/kernel-print.js';
 
 /** How often /proc is scanned in full, whatever the kernel program says. */
 export const RESCAN_MS = 10_000;
@@ -25,8 +25,7 @@ export class TargetRescan {
   hint(line: string): void {
     this.changed = true;
     // A process that exec'd has a new comm: read it again.
-    const c = targetChangeInLine(line);
-    if (c?.kind === 'exec') this.comms.forget(c.pid);
+    for (const c of targetChangesInLine(line)) if (c.kind === 'exec') this.comms.forget(c.pid);
   }
 
   /** A new discovery when one is due; hinting: a tracer that reports target changes is running. */

@@ -34,3 +34,26 @@ describe('ProcessImages, light (the live view)', () => {
     expect(light.images.get(process.pid)!.maps!.length).toBe(first!.length);
   });
 });
+
+describe("ProcessImages, live-stacks' @execs print", () => {
+  it('names a process gone before it was read from the file it executed, and keeps what was read of one that ran', () => {
+    const images = new ProcessImages({ light: true });
+    // This process was read while it ran (its "seen" line); 2^22 + 7 is past pid_max: never a process.
+    images.record(process.pid);
+    const read = images.images.get(process.pid)!;
+    expect(read.maps!.length).toBeGreaterThan(0);
+    images.execsPrinted({ [process.pid]: '/usr/bin/true', 4194311: '/usr/bin/containerd-shim-runc-v2', x: '/bin/sh', 5: 7 });
+    expect(images.images.get(process.pid)).toBe(read);
+    expect(images.images.get(4194311)).toMatchObject({ exe: '/usr/bin/containerd-shim-runc-v2', comm: 'containerd-shim', maps: null });
+    // Keys and values that are not a pid and a file are left alone.
+    expect([...images.images.keys()].sort()).toEqual([process.pid, 4194311].sort());
+    // Announced in this print: kept through the next, forgotten after.
+    images.printed();
+    expect(images.images.has(4194311)).toBe(true);
+    images.printed();
+    images.printed();
+    expect(images.images.has(4194311)).toBe(false);
+    images.execsPrinted(null);
+    images.execsPrinted('no map');
+  });
+});

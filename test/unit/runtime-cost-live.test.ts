@@ -20,11 +20,17 @@ import { RT_RUNC, RT_SHIM, type LiveSnapshot } from '../../src/live-model/types.
 import { initialState } from '../../src/ui/state.js';
 import { targetsLines } from '../../src/ui/panels/targets.js';
 
-const lines = readFileSync(new URL('../../fixtures/bpftrace/live-kernel-runtime.json', import.meta.url), 'utf8').split('\n');
-const printfs = lines.flatMap((l) => (l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : []));
-const rt = lines.filter((l) => l.includes('"@rt_')).map((l) => Object.values(JSON.parse(l).data)[0] as Record<string, number>);
+const fixture = (name: string) => {
+  const lines = readFileSync(new URL(`../../fixtures/bpftrace/${name}`, import.meta.url), 'utf8').split('\n');
+  const printfs = lines.flatMap((l) => (l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : []));
+  const rt = lines.filter((l) => l.includes('"@rt_')).map((l) => Object.values(JSON.parse(l).data)[0] as Record<string, number>);
+  return { lines, printfs, rt };
+};
+// The program as it is (a shim's arguments in one line, target changes in @tg), and a recording of
+// the program before (128-byte parts a line, target-exec/target-exit printf lines): both read alike.
 
-describe('runtime-cost lines of live-kernel.bt', () => {
+describe.each(['live-kernel-runtime.json', 'live-kernel-runtime-parts.json'])('runtime-cost lines of live-kernel.bt (%s)', (name) => {
+  const { lines, printfs, rt } = fixture(name);
   it('reads each shim exec whole from its parts, cut at its length', () => {
     const r = new ShimExecReader();
     const execs = printfs.filter((t) => t.startsWith('shim-exec ')).flatMap((t) => r.line(t) ?? []);
@@ -119,8 +125,13 @@ describe('RuntimeCostLedger', () => {
   });
 });
 
-describe('where the live runtime cost shows', () => {
-  const D = 28980; // the recording's serving shim (the start and delete invocations ran as 28974 and 29022)
+describe.each(['live-kernel-runtime.json', 'live-kernel-runtime-parts.json'])('where the live runtime cost shows (%s)', (name) => {
+  const { lines, printfs, rt } = fixture(name);
+  // The recording's serving shim: the exec that is neither the start nor the delete invocation.
+  const execs = new ShimExecReader();
+  const served = printfs.flatMap((t) => (t.startsWith('shim-exec ') ? (execs.line(t) ?? []) : [])).filter((e) => !['start', 'delete'].includes(e.argv.at(-1)!));
+  expect(served).toHaveLength(1);
+  const D = served[0]!.pid;
   const host = { containerd: [], shims: [{ pid: D, comm: 'containerd-shim', role: 'shim' as const, namespace: 'ctrscope', id: 'rcexp-2', containers: [] }], containers: [] };
 
   it("serve: ctrscope_runtime_cpu_seconds_total carries the ledger's rows, by namespace, container and component", async () => {

@@ -9,7 +9,8 @@
  *   {"type": "hist", "data": {"@read_ns_1": [{"min": 512, "max": 1023, "count": 120}]}}
  *   {"type": "printf", "data": "tick 2\n"}         (older recordings: "tick", one second)
  *   {"type": "printf", "data": "slow 2216 75 41268913 containerd\n"}
- *   {"type": "printf", "data": "target-exec 21094 containerd-shim\n"}
+ *   {"type": "map", "data": {"@tg_1": {"28764,1": 1, "28813,0": 1}}}   (targets that started, exited)
+ *   {"type": "printf", "data": "target-exec 21094 containerd-shim\n"}  (recordings made before @tg)
  *
  * Pure: lines in, prints and events out. A line it cannot read is counted, never thrown.
  */
@@ -85,14 +86,46 @@ export class KernelPrintReader {
 }
 
 
-/** The target a printf line names: "target-exec PID COMM" / "target-exit PID". */
-export function targetChange(text: string): { kind: 'exec' | 'exit'; pid: number } | null {
+/** A target started (exec) or exited, as the program says it. */
+export interface TargetChange {
+  kind: 'exec' | 'exit';
+  pid: number;
+}
+
+/** The target a printf line names: "target-exec PID COMM" / "target-exit PID" (recordings made before @tg). */
+export function targetChange(text: string): TargetChange | null {
   const m = /^target-(exec|exit) (\d+)/.exec(text);
   return m ? { kind: m[1] as 'exec' | 'exit', pid: Number(m[2]) } : null;
 }
 
-/** The same, read from a whole output line ({"type": "printf", "data": "target-exec 21094 ..."}). */
-export function targetChangeInLine(line: string): { kind: 'exec' | 'exit'; pid: number } | null {
+/**
+ * The target changes a print's @tg map holds ([pid, 1]: exec, [pid, 0]: exit); keys it cannot read
+ * are left out (the map is the program's own, written by the line above it).
+ */
+export function targetChangesOfMap(value: unknown): TargetChange[] {
+  if (value === null || typeof value !== 'object') return [];
+  const out: TargetChange[] = [];
+  for (const key of Object.keys(value)) {
+    const comma = key.indexOf(',');
+    const pid = Number(key.slice(0, comma));
+    const kind = key.slice(comma + 1);
+    if (comma > 0 && Number.isInteger(pid) && (kind === '1' || kind === '0')) out.push({ kind: kind === '1' ? 'exec' : 'exit', pid });
+  }
+  return out;
+}
+
+/**
+ * The target changes one whole output line says: the @tg map of a print
+ * ({"type": "map", "data": {"@tg_1": {"28764,1": 1, "28813,0": 1}}}), or, in recordings made
+ * before it, a printf line ({"type": "printf", "data": "target-exec 21094 ..."}). Cheap for the
+ * other lines: one substring search each.
+ */
+export function targetChangesInLine(line: string): TargetChange[] {
+  if (line.includes('"data": {"@tg_')) {
+    const recs = parseBpftraceLine(line);
+    return recs ? recs.flatMap((r) => (r.type === 'map' && /^@tg_[01]$/.test(r.name) ? targetChangesOfMap(r.value) : [])) : [];
+  }
   const at = line.indexOf('"data": "target-');
-  return at === -1 ? null : targetChange(line.slice(at + 9));
+  const c = at === -1 ? null : targetChange(line.slice(at + 9));
+  return c ? [c] : [];
 }

@@ -14,7 +14,7 @@ import { syscallNamer } from '../../host/syscalls.js';
 import { errnoName, openFlags } from '../../summaries/open-flags.js';
 import type { EventItem, SyscallLine, SyscallsView, VfsView } from '../../live-model/types.js';
 import { latencyView } from './vfs.js';
-import { KernelPrintReader, targetChange, targetChangeInLine, type KernelPrint } from './kernel-print.js';
+import { KernelPrintReader, targetChange, targetChangesInLine, targetChangesOfMap, type KernelPrint } from './kernel-print.js';
 import { numbersOf } from './print-groups.js';
 import type { LiveSource, LiveSourceDef, SourceOutput, TargetPart } from './types.js';
 import type { HostTargets } from '../../targets/discover.js';
@@ -142,6 +142,7 @@ export class KernelSource implements LiveSource {
     // The seconds the print covers: its tick says; END's last part, the time since the last tick.
     const secs = p.seconds > 0 ? p.seconds : Math.min(PRINT_S, Math.max(0.1, (p.t - (this.lastTick ?? p.t - PRINT_S * 1000)) / 1000));
     this.lastTick = p.t;
+    this.targetChanges += targetChangesOfMap(p.maps.get('@tg')).length;
     this.runtime.print(p);
     const pids = new Map<number, PerPid>();
     const perPid = (pid: number, comm: string): PerPid => {
@@ -321,5 +322,5 @@ export const kernelSource: LiveSourceDef = {
   probe: 'live-kernel',
   panels: ['syscalls', 'vfs', 'events', 'targets'],
   create: (ctx) => new KernelSource(syscallNamer(ctx.arch)),
-  targetsChanged: (text) => targetChangeInLine(text) !== null,
+  targetsChanged: (text) => targetChangesInLine(text).length > 0,
 };

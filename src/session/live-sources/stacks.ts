@@ -22,6 +22,7 @@ interface RunState {
   parser: BpftraceJsonParser;
   stacksSeq: number;
   samplesSeq: number;
+  execsSeq: number;
   /** (time, @samples) of the last two prints, for the rate. */
   last: Array<[number, number]>;
 }
@@ -39,7 +40,7 @@ class StacksSource implements LiveSource {
 
   private state(run: number): RunState {
     let r = this.runs.get(run);
-    if (!r) this.runs.set(run, (r = { parser: new BpftraceJsonParser(0), stacksSeq: -1, samplesSeq: -1, last: [] }));
+    if (!r) this.runs.set(run, (r = { parser: new BpftraceJsonParser(0), stacksSeq: -1, samplesSeq: -1, execsSeq: -1, last: [] }));
     return r;
   }
 
@@ -49,8 +50,9 @@ class StacksSource implements LiveSource {
 
   line(text: string, t: number, run = 0): void {
     const r = this.state(run);
-    // "seen PID" / "exec PID FILE": read the process now, while it runs (live sessions). These are
-    // the program's only printf lines (about 30 a second under a start loop): they hold no map,
+    // "seen PID" (and "exec PID FILE" in older recordings): read the process now, while it runs
+    // (live sessions). These are the program's only printf lines (about 8 a second under a start
+    // loop): they hold no map,
     // so the JSON parser, and the look at its maps below, are for the other lines only.
     if (text.startsWith('{"type": "printf"') && text.length < 8192) {
       this.images?.line(text);
@@ -63,6 +65,12 @@ class StacksSource implements LiveSource {
       r.samplesSeq = s.seq;
       r.last = [...r.last.slice(-1), [t, s.value]];
       if (r.last.length === 2 && r.last[1]![0] > r.last[0]![0]) this.rate = Math.max(0, r.last[1]![1] - r.last[0]![1]) / ((r.last[1]![0] - r.last[0]![0]) / 1000);
+    }
+    // The files targets executed in these 10 s, printed just before the stacks they name.
+    const ex = maps.get('@execs');
+    if (ex && ex.seq !== r.execsSeq) {
+      r.execsSeq = ex.seq;
+      this.images?.execsPrinted(ex.value);
     }
     const st = maps.get('@stacks');
     if (st && st.seq !== r.stacksSeq) {

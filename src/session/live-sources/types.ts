@@ -65,6 +65,8 @@ export interface LiveSource {
 export interface StackImages {
   /** One stdout line of the stacks probe: "seen PID" and "exec PID FILE" read that process now. */
   line(text: string): void;
+  /** A print's @execs ([pid] → file): processes not read while they ran are named from their file. */
+  execsPrinted(value: unknown): void;
   /** Names the raw addresses of the stacks printed now, from what was read. */
   symbolizer(): FrameSymbolizer;
   /** A stacks print was folded: processes not announced for a few prints are forgotten. */

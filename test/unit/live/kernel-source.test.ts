@@ -10,6 +10,7 @@ import { fixtureBytes } from '../../helpers/chunks.js';
 import { LiveEngine } from '../../../src/session/live.js';
 import { HISTORY, KernelSource, WINDOW_PRINTS, kernelSource } from '../../../src/session/live-sources/kernel.js';
 import { syscallNamer } from '../../../src/host/syscalls.js';
+import { targetChangesInLine } from '../../../src/session/live-sources/kernel-print.js';
 
 const FIXTURE = new URL('../../../fixtures/probes/live-kernel.jsonl.gz', import.meta.url).pathname;
 const text = fixtureBytes(FIXTURE).toString('utf8');
@@ -150,3 +151,28 @@ function splitText(s: string, seed: number): string[] {
   }
   return out;
 }
+
+describe('target changes', () => {
+  // fixtures/bpftrace/live-kernel-runtime.json: the program as it is, over one container's start
+  // (its start, serving and delete shims); -parts.json: the program before, with printf lines.
+  const read = (name: string) => fixtureBytes(new URL(`../../../fixtures/bpftrace/${name}`, import.meta.url).pathname).toString('utf8').split('\n');
+
+  it("come in the print's @tg map ([pid, 1] exec, [pid, 0] exit), and as printf lines in older recordings", () => {
+    for (const name of ['live-kernel-runtime.json', 'live-kernel-runtime-parts.json']) {
+      const ls = read(name);
+      const src = new KernelSource(syscallNamer('x64'));
+      src.runStarted(0);
+      for (const [i, l] of ls.entries()) src.line(l, i, 0);
+      src.runEnded(0, ls.length);
+      const fromLines = ls.flatMap((l) => targetChangesInLine(l));
+      // Three shims, each started and gone: six changes, however the program said them.
+      expect(fromLines.filter((c) => c.kind === 'exec')).toHaveLength(3);
+      expect(fromLines.filter((c) => c.kind === 'exit').map((c) => c.pid).sort()).toEqual(fromLines.filter((c) => c.kind === 'exec').map((c) => c.pid).sort());
+      expect(src.targetChanges).toBe(6);
+      expect(ls.filter((l) => kernelSource.targetsChanged!(l)).length).toBeGreaterThan(0);
+    }
+    expect(targetChangesInLine('{"type": "map", "data": {"@tg_0": {"12,1": 1, "x,1": 1, "13,2": 1, "14,0": 2}}}')).toEqual([{ kind: 'exec', pid: 12 }, { kind: 'exit', pid: 14 }]);
+    expect(targetChangesInLine('{"type": "map", "data": {"@tg_0": {"12,1": 1')).toEqual([]);
+    expect(targetChangesInLine('{"type": "printf", "data": "tick 2\\n"}')).toEqual([]);
+  });
+});
