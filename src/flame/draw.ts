@@ -59,7 +59,7 @@ export function drawFrames(entries: readonly FoldedEntry[], o: FlameOptions, ran
 const layoutOf = (entries: readonly FoldedEntry[], o: FlameOptions, sorted: boolean): Layout =>
   layoutFrames(entries, { reverse: o.reverse, flamechart: o.flamechart, minwidth: o.minwidth, width: o.width, xpad: paddings(o).xpad, kernel: o.colors === 'containerd', sorted });
 
-/** Places laid-out frames (layoutFrames's, or layoutFoldedBytes's for the same options). */
+/** Places laid-out frames (layoutFrames's, or layoutFoldedTrie's for the same options). */
 export function placeFrames(layout: Layout, o: FlameOptions, random?: () => number): { layout: Layout; drawn: DrawnFrame[]; imageHeight: number } {
   const drawn: DrawnFrame[] = [];
   eachPlacedFrame(layout, o, random, (d) => drawn.push(d));
