@@ -66,7 +66,7 @@ const at = (text: string | Uint8Array, i: number): number => (typeof text === 's
  * Where the count at the end of text[start, end) begins, or -1: the last whitespace-separated token
  * must be digits with at most one "." after the first digit ("12", "12.", "12.5"; not ".5" or "-3"),
  * and one whitespace character before it ends the stack (more stay in the stack, as flamegraph.pl reads).
- * Text, or ASCII bytes (parsers/folded-bytes.ts).
+ * Text, or ASCII bytes (parsers/folded-trie.ts).
  */
 export function countStart(text: string | Uint8Array, start: number, end: number): number {
   let i = end;

@@ -16,6 +16,11 @@
 // FLAMEGRAPH_GIT=<a git dir of github.com/brendangregg/FlameGraph> (the search tool's `fetch` makes
 // one) and it is extracted to the temporary directory for the run and deleted with it.
 //
+// CTRSCOPE_BENCH_CLI=path/to/cli.js measures another build of ctrscope (default: this checkout's
+// dist/src/cli.js); CTRSCOPE_BENCH_BEFORE=path/to/cli.js adds a build to compare with, run in the
+// same rounds (flamegraph.pl, before, ctrscope), so that a change is measured against the build
+// before it in one sitting (e.g. a `git worktree` of the commit before, built there).
+//
 // Usage: npx tsc -p tsconfig.json && FLAMEGRAPH_GIT=/work/.mirror/brendangregg+FlameGraph/repo npm run bench:flamegraph
 //        (RUNS=3 COPIES=60)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,10 +32,12 @@ import { fileURLToPath } from 'node:url';
 const RUNS = Number(process.env.RUNS ?? 3);
 const COPIES = Number(process.env.COPIES ?? 60);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(REPO, 'dist/src/cli.js');
+const CLI = process.env.CTRSCOPE_BENCH_CLI ?? join(REPO, 'dist/src/cli.js');
+const BEFORE = process.env.CTRSCOPE_BENCH_BEFORE;
 const CORPUS = join(process.env.CTRSCOPE_CONFORMANCE_DIR ?? join(REPO, '../shared/conformance/flamegraph'), 'results');
 
 if (!existsSync(CLI)) throw new Error('build first: npx tsc -p tsconfig.json');
+if (BEFORE && !existsSync(BEFORE)) throw new Error(`no CLI at ${BEFORE} (CTRSCOPE_BENCH_BEFORE)`);
 if (!existsSync(CORPUS)) throw new Error(`no corpus at ${CORPUS} (set CTRSCOPE_CONFORMANCE_DIR)`);
 const tmp = mkdtempSync(join(tmpdir(), 'ctrscope-bench-flame-'));
 try {
@@ -66,20 +73,29 @@ try {
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const perl = [];
   const ours = [];
+  const before = [];
   const start = [];
   for (let i = 0; i < RUNS; i++) {
     // What every ctrscope command pays before it reads a byte: node, and loading every command.
     start.push(run(process.execPath, [CLI, '--version']));
     const p = run('perl', [perlScript, big], join(tmp, 'perl.svg'));
     perl.push(p);
+    const b = BEFORE ? run(process.execPath, [BEFORE, 'flamegraph', big, '-o', join(tmp, `before-${i}.svg`)]) : undefined;
+    if (b) before.push(b);
     const c = run(process.execPath, [CLI, 'flamegraph', big, '-o', join(tmp, `ctrscope-${i}.svg`)]);
     ours.push(c);
-    console.log(`run ${i + 1}: flamegraph.pl ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)   ctrscope flamegraph ${c.wall.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
+    const then = b ? `   before ${b.wall.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s)` : '';
+    console.log(`run ${i + 1}: flamegraph.pl ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)${then}   ctrscope flamegraph ${c.wall.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
   }
   const pw = median(perl.map((r) => r.wall));
   const cw = median(ours.map((r) => r.wall));
   const pc = median(perl.map((r) => r.cpu));
   const cc = median(ours.map((r) => r.cpu));
+  if (before.length > 0) {
+    const bw = median(before.map((r) => r.wall));
+    const bc = median(before.map((r) => r.cpu));
+    console.log(`median wall: before ${bw.toFixed(2)} s: ${(pw / bw).toFixed(1)}x flamegraph.pl's${timed ? `; median cpu ${bc.toFixed(2)} s: ${(pc / bc).toFixed(1)}x` : ''}`);
+  }
   console.log(`median wall: flamegraph.pl ${pw.toFixed(2)} s, ctrscope ${cw.toFixed(2)} s: ${(pw / cw).toFixed(1)}x`);
   if (timed) console.log(`median cpu:  flamegraph.pl ${pc.toFixed(2)} s, ctrscope ${cc.toFixed(2)} s: ${(pc / cc).toFixed(1)}x`);
   const sw = median(start.map((r) => r.wall));

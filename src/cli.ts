@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 /** ctrscope's entry: parses the command line and turns every failure into one line and an exit code. */
-import { Command, CommanderError } from 'commander';
 import { CtrscopeError, ExitCode } from './errors.js';
-import { registerCommands } from './commands/index.js';
+import { plainCommand, registerCommands } from './commands/index.js';
 import { VERSION } from './version.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // A plain `ctrscope flamegraph FILE -o OUT` runs without loading commander (commands/plain-args.ts).
+  try {
+    const plain = await plainCommand(argv);
+    if (plain) {
+      await plain();
+      return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    }
+  } catch (err) {
+    return reportError(err);
+  }
+  const { Command } = await import('commander');
   const program = new Command('ctrscope')
     .description('Tracing for containerd hosts: syscalls, scheduler, VFS latency and hot stacks, aggregated in the kernel.')
     .version(VERSION, '-V, --version')
@@ -27,8 +37,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Prints a failure as one line on stderr and returns its exit code; stack traces only with CTRSCOPE_DEBUG. */
 export function reportError(err: unknown): number {
-  if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+  // commander's errors (CommanderError and its subclasses) by their codes: commander is loaded only when needed.
+  const code = (err as { code?: unknown } | null)?.code;
+  if (err instanceof Error && typeof code === 'string' && code.startsWith('commander.')) {
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     return ExitCode.usage;
   }
   if (err instanceof CtrscopeError) {

@@ -2,7 +2,6 @@
  * Opening the file (or stdin, for "-") a person gives a command that reads tracer output, and saying
  * plainly what is wrong with it: missing, a directory, unreadable, a terminal, binary.
  */
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { CtrscopeError, usageError } from './errors.js';
 
@@ -20,6 +19,8 @@ export async function openInput(file: string, kind: InputKind, highWaterMark?: n
     if (process.stdin.isTTY) throw usageError(`${kind.command} reads ${kind.reads} from FILE or stdin, and stdin is a terminal`, kind.example);
     return process.stdin;
   }
+  // node:fs/promises only here: a command reading a file in one go need not load it.
+  const { open } = await import('node:fs/promises');
   let handle;
   try {
     handle = await open(file, 'r');

@@ -9,13 +9,14 @@
 import type { Command } from 'commander';
 import { drawFlameGraph, drawLayoutBytes } from '../flame/draw.js';
 import { FLAME_DEFAULTS, paddings } from '../flame/defaults.js';
-import { layoutFoldedBytes } from '../flame/layout-bytes.js';
+import { layoutFoldedTrie } from '../flame/layout-trie.js';
 import type { FlameOptions } from '../flame/options.js';
 import { usageError } from '../errors.js';
 import { writeStdout } from '../output/stdout.js';
 import { writeFileAtomic } from '../output/write-file.js';
 import type { InputKind } from '../input.js';
-import { readFolded, readFoldedSorted } from './folded-input.js';
+import { readFolded, readFoldedTrie } from './folded-input.js';
+import type { OptionSpec } from './plain-args.js';
 
 const KIND: InputKind = {
   command: 'flamegraph',
@@ -23,7 +24,7 @@ const KIND: InputKind = {
   example: 'ctrscope collapse < perf-script.txt | ctrscope flamegraph -o out.svg',
 };
 
-interface Flags {
+export interface Flags {
   output?: string;
   force?: boolean;
   title?: string;
@@ -77,43 +78,51 @@ export async function flameOptionsFromFlags(f: Flags): Promise<FlameOptions> {
   throw usageError(`--${key} ${JSON.stringify(String(given)).slice(0, 60)}: ${msg}`);
 }
 
+/** The command's options: commander's flags and help text, read by the plain parser (plain-args.ts) too. */
+export const FLAMEGRAPH_OPTIONS: readonly OptionSpec[] = [
+  ['-o, --output <file.svg>', 'write the SVG here (without it: stdout, unless that is a terminal)'],
+  ['-f, --force', 'replace the output file if it exists'],
+  ['--title <text>', 'title (default "Flame Graph", "Icicle Graph" with --inverted, "Flame Chart" with --flamechart)'],
+  ['--subtitle <text>', 'second title line'],
+  ['--width <px>', 'image width (default 1200)'],
+  ['--height <px>', 'height of each frame (default 16)'],
+  ['--fontsize <px>', 'font size (default 12)'],
+  ['--minwidth <px|N%>', 'leave out frames narrower than this: pixels, or a percentage of all samples (default 0.1)'],
+  ['--colors <palette>', 'hot (default), mem, io, java, js, perl, containerd (kernel, Go runtime, containerd, shim, runc apart), red, green, blue, aqua, yellow, purple, orange'],
+  ['--hash', 'colour by name (the same function keeps its colour), not at random'],
+  ['--reverse', 'reverse each stack: leaf functions at the root'],
+  ['--inverted', 'icicle graph: root at the top'],
+  ['--flamechart', 'flame chart: input order kept (time runs left to right), stacks not sorted'],
+  ['--negate', 'differential: swap the hues (blue grew, red shrank) and the sign of the change'],
+  ['--countname <text>', 'what the counts are (default "samples"; e.g. "us", "bytes")'],
+  ['--nametype <text>', 'label before a frame\'s details (default "Function:")'],
+];
+
 export function registerFlamegraph(program: Command): void {
-  program
+  const command = program
     .command('flamegraph')
     .description('draw folded stacks as an interactive SVG flame graph (flamegraph.pl\'s layout and options; three-column input draws a differential one)')
-    .argument('[file]', 'folded stacks ("a;b;c COUNT", or "a;b;c BEFORE AFTER"); - or nothing reads stdin', '-')
-    .option('-o, --output <file.svg>', 'write the SVG here (without it: stdout, unless that is a terminal)')
-    .option('-f, --force', 'replace the output file if it exists')
-    .option('--title <text>', 'title (default "Flame Graph", "Icicle Graph" with --inverted, "Flame Chart" with --flamechart)')
-    .option('--subtitle <text>', 'second title line')
-    .option('--width <px>', 'image width (default 1200)')
-    .option('--height <px>', 'height of each frame (default 16)')
-    .option('--fontsize <px>', 'font size (default 12)')
-    .option('--minwidth <px|N%>', 'leave out frames narrower than this: pixels, or a percentage of all samples (default 0.1)')
-    .option('--colors <palette>', 'hot (default), mem, io, java, js, perl, containerd (kernel, Go runtime, containerd, shim, runc apart), red, green, blue, aqua, yellow, purple, orange')
-    .option('--hash', 'colour by name (the same function keeps its colour), not at random')
-    .option('--reverse', 'reverse each stack: leaf functions at the root')
-    .option('--inverted', 'icicle graph: root at the top')
-    .option('--flamechart', 'flame chart: input order kept (time runs left to right), stacks not sorted')
-    .option('--negate', 'differential: swap the hues (blue grew, red shrank) and the sign of the change')
-    .option('--countname <text>', 'what the counts are (default "samples"; e.g. "us", "bytes")')
-    .option('--nametype <text>', 'label before a frame\'s details (default "Function:")')
-    .action(async (file: string, flags: Flags) => {
-      const options = await flameOptionsFromFlags(flags);
-      if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
-      // flamegraph.pl's order, sorted while reading (reversed stacks are sorted once reversed).
-      const sorted = !options.flamechart && !options.reverse;
-      let svg: string | Buffer;
-      if (sorted) {
-        // ASCII input is laid out from its bytes, in place; anything else is decoded first.
-        const read = await readFoldedSorted(file, KIND);
-        if ('text' in read) svg = drawFlameGraph(read.text.entries, options, undefined, true);
-        else {
-          const layout = layoutFoldedBytes(read.bytes, { minwidth: options.minwidth, width: options.width, xpad: paddings(options).xpad, kernel: options.colors === 'containerd' });
-          svg = drawLayoutBytes(layout, options);
-        }
-      } else svg = drawFlameGraph((await readFolded(file, KIND, 2, false)).entries, options);
-      if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
-      else await writeStdout(svg);
-    });
+    .argument('[file]', 'folded stacks ("a;b;c COUNT", or "a;b;c BEFORE AFTER"); - or nothing reads stdin', '-');
+  for (const [flags, help] of FLAMEGRAPH_OPTIONS) command.option(flags, help);
+  command.action(runFlamegraph);
+}
+
+/** The command's work, once its command line is read (by commander, or by plain-args.ts). */
+export async function runFlamegraph(file: string, flags: Flags): Promise<void> {
+  const options = await flameOptionsFromFlags(flags);
+  if (!flags.output && process.stdout.isTTY) throw usageError('flamegraph writes SVG, and stdout is a terminal', 'give -o OUT.svg, or redirect: > out.svg');
+  // flamegraph.pl's order, sorted while reading (reversed stacks are sorted once reversed).
+  const sorted = !options.flamechart && !options.reverse;
+  let svg: string | Buffer;
+  if (sorted) {
+    // ASCII input is read into a trie of its pieces; anything else is decoded first.
+    const read = await readFoldedTrie(file, KIND);
+    if ('text' in read) svg = drawFlameGraph(read.text.entries, options, undefined, true);
+    else {
+      const layout = layoutFoldedTrie(read.trie, { minwidth: options.minwidth, width: options.width, xpad: paddings(options).xpad, kernel: options.colors === 'containerd' });
+      svg = drawLayoutBytes(layout, options);
+    }
+  } else svg = drawFlameGraph((await readFolded(file, KIND, 2, false)).entries, options);
+  if (flags.output) writeFileAtomic(flags.output, svg, flags.force === true);
+  else await writeStdout(svg);
 }

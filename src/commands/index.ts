@@ -7,6 +7,7 @@
  * loads them all, so help lists every command and a wrong name gets commander's message.
  */
 import type { Command } from 'commander';
+import { parsePlain, type OptionSpec } from './plain-args.js';
 
 type Register = (program: Command) => void;
 
@@ -33,4 +34,32 @@ export async function registerCommands(program: Command, argv: readonly string[]
   registerProbeRun(program);
   registerLive(program);
   for (const load of Object.values(SUBCOMMANDS)) (await load())(program);
+}
+
+/**
+ * A command run without commander (plainCommand), in the plain cases plain-args.ts reads: its
+ * options, how many arguments it takes, their defaults, and its work.
+ */
+interface PlainCommand {
+  options: readonly OptionSpec[];
+  defaults: string[];
+  run: (...args: never[]) => Promise<void>;
+}
+
+const PLAIN: Record<string, () => Promise<PlainCommand>> = {
+  flamegraph: async () => {
+    const m = await import('./flamegraph.js');
+    return { options: m.FLAMEGRAPH_OPTIONS, defaults: ['-'], run: m.runFlamegraph };
+  },
+};
+
+/** The command line's work when commander need not read it (see plain-args.ts); null when it must. */
+export async function plainCommand(argv: readonly string[]): Promise<(() => Promise<void>) | null> {
+  const first = argv[0];
+  if (first === undefined || !Object.hasOwn(PLAIN, first)) return null;
+  const command = await PLAIN[first]!();
+  const read = parsePlain(command.options, argv.slice(1), command.defaults.length);
+  if (!read) return null;
+  const args = command.defaults.map((d, i) => read.args[i] ?? d);
+  return () => (command.run as (...a: unknown[]) => Promise<void>)(...args, read.flags);
 }

@@ -85,8 +85,8 @@ function isSorted(entries: readonly FoldedEntry[]): boolean {
   return true;
 }
 
-/** The open path of a layout: depth 0, the root, open from the start (layout-bytes.ts's too). */
-export function openPath(): { starts: number[]; deltas: Array<number | undefined>; kernel: boolean[]; ends: number[] } {
+/** The open path of a layout: depth 0, the root, open from the start. */
+function openPath(): { starts: number[]; deltas: Array<number | undefined>; kernel: boolean[]; ends: number[] } {
   return { starts: [0], deltas: [undefined], kernel: [false], ends: [-1] };
 }
 
