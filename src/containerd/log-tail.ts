@@ -9,7 +9,7 @@
  * Written by hand rather than with a tail library: what is needed is pull (on the caller's tick),
  * not the push of fs.watch-based tails.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_LINE } from '../../parsers/containerd-log.js';
 import type { LogSource } from './log-source.js';
@@ -69,7 +69,7 @@ class WholeLines {
 }
 
 class FileTail implements LogTail {
-  private fh: FileHandle | null = null;
+  private fd: number | null = null;
   private ino = 0;
   private pos = 0;
   private decoder = new StringDecoder('utf8');
@@ -85,17 +85,25 @@ class FileTail implements LogTail {
     this.buf = Buffer.alloc(1 << 16);
   }
 
-  private async reopen(): Promise<void> {
-    await this.fh?.close();
-    this.fh = await open(this.path, 'r');
-    this.ino = (await this.fh.stat()).ino;
+  // The file is read with synchronous calls: a local file's appended bytes come back at once, and
+  // each asynchronous call was a trip through libuv's thread pool and one more wake-up of the
+  // process (three a second: read, the read that found the end, stat).
+  private reopen(): void {
+    this.close();
+    this.fd = openSync(this.path, 'r');
+    this.ino = fstatSync(this.fd).ino;
     this.pos = 0;
     this.decoder = new StringDecoder('utf8');
   }
 
-  private async start(): Promise<void> {
-    await this.reopen();
-    const size = (await this.fh!.stat()).size;
+  private close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private start(): void {
+    this.reopen();
+    const size = fstatSync(this.fd!).size;
     const back = this.o.backlogBytes ?? 0;
     if (back <= 0 || size === 0) {
       this.pos = size;
@@ -104,17 +112,18 @@ class FileTail implements LogTail {
     this.pos = Math.max(0, size - back);
     if (this.pos > 0) {
       // Skip to the first whole line of the backlog.
-      const { bytesRead } = await this.fh!.read(this.buf, 0, Math.min(this.buf.length, size - this.pos), this.pos);
+      const bytesRead = readSync(this.fd!, this.buf, 0, Math.min(this.buf.length, size - this.pos), this.pos);
       const nl = this.buf.subarray(0, bytesRead).indexOf(0x0a);
       this.pos = nl === -1 ? size : this.pos + nl + 1;
     }
   }
 
-  /** Reads from pos to the end (at most `budget` bytes); returns the bytes read. */
-  private async drain(budget: number, into: string[]): Promise<number> {
+  /** Reads from pos to the file's end as fstat gives it (at most `budget` bytes); returns the bytes read. */
+  private drain(budget: number, into: string[]): number {
     let read = 0;
-    while (read < budget) {
-      const { bytesRead } = await this.fh!.read(this.buf, 0, Math.min(this.buf.length, budget - read), this.pos);
+    const end = fstatSync(this.fd!).size;
+    while (read < budget && this.pos < end) {
+      const bytesRead = readSync(this.fd!, this.buf, 0, Math.min(this.buf.length, budget - read, end - this.pos), this.pos);
       if (bytesRead === 0) break;
       this.pos += bytesRead;
       read += bytesRead;
@@ -124,30 +133,33 @@ class FileTail implements LogTail {
   }
 
   async take(): Promise<string> {
-    if (!this.fh) {
-      await this.start();
+    if (this.fd === null) {
+      this.start();
       if ((this.o.backlogBytes ?? 0) <= 0) return '';
     }
     const out: string[] = [];
     const budget = this.o.maxTakeBytes ?? 16 << 20;
-    const read = await this.drain(budget, out);
+    const read = this.drain(budget, out);
     if (read < budget) {
-      const now = await stat(this.path).catch(() => null);
-      // Between rename and create there is no file yet: look again next time.
+      let now: { ino: number; size: number } | null = null;
+      try {
+        now = statSync(this.path);
+      } catch {
+        // Between rename and create there is no file yet: look again next time.
+      }
       if (now && (now.ino !== this.ino || now.size < this.pos)) {
         this.rotations++;
-        if (now.ino !== this.ino) await this.drain(Number.MAX_SAFE_INTEGER, out);
+        if (now.ino !== this.ino) this.drain(Number.MAX_SAFE_INTEGER, out);
         out.push(this.lines.push(this.decoder.end()), this.lines.flush());
-        await this.reopen();
-        await this.drain(budget, out);
+        this.reopen();
+        this.drain(budget, out);
       }
     }
     return out.join('');
   }
 
   async stop(): Promise<void> {
-    await this.fh?.close();
-    this.fh = null;
+    this.close();
   }
 }
 

@@ -10,7 +10,7 @@
  * The names themselves come from parsers/symbolize.ts over the binaries src/host/elf.ts loads.
  */
 import { statSync } from 'node:fs';
-import { executable, parseMaps, type Mapping } from '../../parsers/proc-maps.js';
+import { parseExecutableMaps, type Mapping } from '../../parsers/proc-maps.js';
 import { StackSymbolizer, type ProcessImage } from '../../parsers/symbolize.js';
 import { execLine, seenPid, type FrameSymbolizer } from '../../parsers/bpftrace-stacks.js';
 import { comm, exePath, PROC, readProc } from '../targets/procfs.js';
@@ -75,7 +75,7 @@ export class ProcessImages {
     }
     const mapsText = readProc(pid, 'maps');
     if (known) {
-      if (mapsText !== null) known.maps = union(known.maps ?? [], executable(parseMaps(mapsText).mappings));
+      if (mapsText !== null) known.maps = union(known.maps ?? [], parseExecutableMaps(mapsText).mappings);
       return true;
     }
     const exe = exePath(pid);
@@ -90,7 +90,7 @@ export class ProcessImages {
       comm: before !== null && before === comm(pid) ? before : null,
       exe: exe === null ? null : exe.replace(/ \(deleted\)$/, ''),
       buildId: exe === null ? null : buildIdOf(`${PROC}/${pid}/exe`),
-      maps: mapsText === null ? null : executable(parseMaps(mapsText).mappings),
+      maps: mapsText === null ? null : parseExecutableMaps(mapsText).mappings,
     });
     return true;
   }

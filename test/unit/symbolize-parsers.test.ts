@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildId, crc32, functionSymbols, lookupSymbol, readElf } from '../../parsers/elf.js';
 import { pclnVersion, readPclntab } from '../../parsers/gopclntab.js';
-import { executable, mappingAt, parseMaps } from '../../parsers/proc-maps.js';
+import { executable, mappingAt, parseExecutableMaps, parseMaps } from '../../parsers/proc-maps.js';
+import { readdirSync } from 'node:fs';
 import { execLine, foldStackKey, seenPid } from '../../parsers/bpftrace-stacks.js';
 import { WHY } from '../../parsers/symbolize.js';
 
@@ -61,6 +62,25 @@ describe('proc maps, seen lines, a fold with a pid part', () => {
     expect(x.map((m) => m.path)).toEqual(['/usr/bin/x', '[vdso]']);
     expect(mappingAt(x, 0x5f500e)?.offset).toBe(0x1f2000);
     expect(mappingAt(x, 0x400000)).toBeNull();
+  });
+
+  it('parseExecutableMaps gives what executable(parseMaps()) gives, on every process of this host', () => {
+    let read = 0;
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${pid}/maps`, 'utf8');
+      } catch {
+        continue; // gone, or a kernel thread's empty maps
+      }
+      expect(parseExecutableMaps(text).mappings).toEqual(executable(parseMaps(text).mappings));
+      if (text) read++;
+    }
+    expect(read).toBeGreaterThan(5);
+    // Cut and odd lines: the same mappings, whatever the skip looked at.
+    for (const text of ['7f-80 r-xp 0 00:00 0\n', 'x y\n', '00400000-005f2000 r-', '1-2 ---p 0 0:0 0\n1-2 r-xp 0 0:0 0 /a b\n', '\n\n']) {
+      expect(parseExecutableMaps(text).mappings).toEqual(executable(parseMaps(text).mappings));
+    }
   });
 
   it('seenPid reads only the probes\' "seen PID" printf lines', () => {
