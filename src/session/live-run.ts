@@ -28,6 +28,9 @@ import { ProcessImages } from '../host/process-images.js';
 import { startsSourceWith } from './live-sources/starts.js';
 import type { OtlpConfig } from '../otel/config.js';
 
+/** How often the live view takes a snapshot and draws it (ms). */
+export const TICK_MS = 2000;
+
 export interface LiveOptions {
   selection: TargetSelection;
   demo: boolean;
@@ -143,8 +146,10 @@ export async function runLive(o: LiveOptions): Promise<number> {
 
   const opened = frontendFor(onEffect);
   ui = opened.ui;
-  // Once a second: the tracers print and the counters are read once a second.
-  timer = setInterval(tick, o.intervalMs ?? 1000);
+  // Every 2 s, as the kernel program prints and the counters are read (keys are drawn at once): a
+  // frame between two prints had only the clock, the cost and the log's lines new, and drawing a
+  // frame, with the snapshot and the look at /proc before it, was most of what a tick cost.
+  timer = setInterval(tick, o.intervalMs ?? TICK_MS);
   if (opened.tty) tick();
   return done;
 }
