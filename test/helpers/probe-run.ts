@@ -86,7 +86,17 @@ export function refCount(program: string): RefCount {
     stop: () => {
       stoppedAt = Date.now();
       child.kill('SIGINT');
-      return done;
+      // A reference that does not end fails the test with its state, not a test timeout (CI: one
+      // test ran out its 120 s with no other message, passing 3 of 3 alone).
+      let late: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        late = setTimeout(() => {
+          const n = eventFds(child.pid!);
+          reject(new Error(`reference bpftrace still running 20 s after SIGINT: ${n.perf} perf event fds, ${n.prog} programs, ${procState(child.pid!)}; stderr: ${err.slice(-300)}`));
+          child.kill('SIGKILL');
+        }, 20_000);
+      });
+      return Promise.race([done, stuck]).finally(() => clearTimeout(late));
     },
   };
 }
