@@ -1,7 +1,8 @@
 /**
  * When to look at /proc again for targets, for the sessions that stay running (live view,
- * serve): the kernel program says in its next print (every 2 s) which targets exec'd or exited, and only then (or every
- * RESCAN_MS as a check, or on every tick while no tracer can say so) is /proc scanned again.
+ * serve): the kernel program says in its next print (every 2 s) which targets exec'd or exited,
+ * and only then (or every RESCAN_MS as a check, or on every tick while no tracer can say so) is
+ * /proc scanned again.
  * Between full scans, the comms of known pids come from a cache; a pid that exec'd is forgotten.
  */
 import { CommCache, discover, type HostTargets } from '../targets/discover.js';

@@ -52,8 +52,8 @@ class StacksSource implements LiveSource {
     const r = this.state(run);
     // "seen PID" (and "exec PID FILE" in older recordings): read the process now, while it runs
     // (live sessions). These are the program's only printf lines (about 8 a second under a start
-    // loop): they hold no map,
-    // so the JSON parser, and the look at its maps below, are for the other lines only.
+    // loop): they hold no map, so the JSON parser, and the look at its maps below, are for the
+    // other lines only.
     if (text.startsWith('{"type": "printf"') && text.length < 8192) {
       this.images?.line(text);
       return;
