@@ -31,10 +31,11 @@
 // Every container it makes is removed; ctrscope is stopped with q (tty) or SIGINT (plain).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { treeCost } from './lib/proc-cost.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -47,7 +48,6 @@ const SETTLE_S = Number(process.env.SETTLE_S ?? 60);
 const MODE = process.env.MODE ?? 'tty';
 const NS = process.env.CTRSCOPE_NAMESPACE ?? 'ctrscope';
 const IMAGE = process.env.CTRSCOPE_IMAGE ?? 'docker.io/library/busybox:latest';
-const HZ = 100; // USER_HZ
 const prefix = `ctrscope-benchlive-${process.pid}`;
 
 const die = (m, code = 1) => {
@@ -64,45 +64,6 @@ try {
   readFileSync(CLI);
 } catch {
   die('build first (npm run build)', 2);
-}
-
-/** utime, stime, cutime, cstime (seconds), ppid, rss (bytes), threads of a pid, or null. */
-function stat(pid) {
-  let s;
-  try {
-    s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), u: Number(f[11]) / HZ, s: Number(f[12]) / HZ, cu: Number(f[13]) / HZ, cs: Number(f[14]) / HZ, threads: Number(f[17]), rss: Number(f[21]) * 4096 };
-}
-
-/** The whole tree's CPU seconds so far, and its RSS. */
-function treeCost(root) {
-  const me = stat(root);
-  if (!me) return null;
-  const kids = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = stat(Number(name));
-    if (st) kids.set(Number(name), st);
-  }
-  const inTree = new Set([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, st] of kids) if (!inTree.has(pid) && inTree.has(st.ppid)) inTree.add(pid), (grew = true);
-  }
-  let childCpu = me.cu + me.cs;
-  let childRss = 0;
-  for (const pid of inTree) {
-    if (pid === root) continue;
-    const st = kids.get(pid);
-    childCpu += st.u + st.s + st.cu + st.cs;
-    childRss += st.rss;
-  }
-  return { own: me.u + me.s, children: childCpu, rss: me.rss, treeRss: me.rss + childRss, threads: me.threads, procs: inTree.size - 1 };
 }
 
 let seq = 0;
