@@ -58,6 +58,22 @@ export function tidyFrame(line: string, opts: FoldOptions = {}): string {
   return f.replace(/;/g, ':');
 }
 
+/**
+ * tidyFrame of a symbolizer's name ("runtime.goexit.abi0+1"), memoized: the same names come back
+ * for every process of a binary, print after print. Bounded; options other than keepOffsets do
+ * not change a name that is not an address.
+ */
+const tidied = [new Map<string, string>(), new Map<string, string>()];
+function tidyName(name: string, opts: FoldOptions): string {
+  const memo = tidied[opts.keepOffsets ? 1 : 0]!;
+  let t = memo.get(name);
+  if (t === undefined) {
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(name, (t = tidyFrame(name, opts)));
+  }
+  return t;
+}
+
 /** The frames of one printed stack, leaf first (as bpftrace prints them), tidied. */
 export function parseStackFrames(text: string, opts: FoldOptions = {}): string[] {
   const out: string[] = [];
@@ -113,14 +129,18 @@ export const UNRESOLVED_BY_TRACER = 'left unresolved by the tracer (no symbolize
  */
 function userFrames(field: string, pid: number | null, comm: string, opts: FoldOptions, tally?: FrameTally): string[] {
   const out: string[] = [];
+  const keep = opts.keepAddresses ? opts : { ...opts, keepAddresses: true };
   for (const line of field.split('\n')) {
-    const raw = tidyFrame(line, { ...opts, keepAddresses: true });
+    const trimmed = line.trim();
+    // A raw address (what the live view's bpftrace prints for every user frame) is already tidy.
+    const isRaw = trimmed.charCodeAt(0) === 48 && trimmed.charCodeAt(1) === 120 && UNRESOLVED.test(trimmed);
+    const raw = isRaw ? trimmed : tidyFrame(trimmed, keep);
     if (raw.length === 0) continue;
     let f = raw;
     let stop = false;
-    if (UNRESOLVED.test(raw)) {
+    if (isRaw || UNRESOLVED.test(raw)) {
       const r = opts.symbolize?.(pid, comm, parseInt(raw, 16));
-      if (r && 'frame' in r) f = tidyFrame(r.frame, opts);
+      if (r && 'frame' in r) f = tidyName(r.frame, opts);
       else {
         if (!opts.keepAddresses) f = '[unknown]';
         const why = r ? r.why : UNRESOLVED_BY_TRACER;

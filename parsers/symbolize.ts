@@ -108,7 +108,10 @@ const isFile = (path: string) => path.startsWith('/');
 const strip = (path: string) => path.replace(/ \(deleted\)$/, '');
 
 export class StackSymbolizer {
-  private readonly memo = new Map<string, Resolved>();
+  /** pid (or comm, for keys without one) → address → what it resolved to. */
+  private readonly memo = new Map<number | string, Map<number, Resolved>>();
+  /** A mapping's binary, for this print (most frames of a process fall in a few mappings). */
+  private readonly byMapping = new Map<Mapping, BinarySymbols | null>();
   /** comm → the executable most of its recorded processes ran (more than half of them), if any. */
   private readonly byComm = new Map<string, ProcessImage>();
 
@@ -142,9 +145,11 @@ export class StackSymbolizer {
 
   /** Names addr of process pid (comm: its name, for processes never recorded); memoized per pid and address. */
   resolve(pid: number | null, comm: string, addr: number): Resolved {
-    const key = `${pid ?? comm}:${addr}`;
-    let r = this.memo.get(key);
-    if (!r) this.memo.set(key, (r = this.compute(pid, comm, addr)));
+    const who = pid ?? comm;
+    let m = this.memo.get(who);
+    if (!m) this.memo.set(who, (m = new Map()));
+    let r = m.get(addr);
+    if (!r) m.set(addr, (r = this.compute(pid, comm, addr)));
     return r;
   }
 
@@ -191,8 +196,11 @@ export class StackSymbolizer {
     const m = mappingAt(img.maps!, addr);
     if (!m) return { why: WHY.unmapped };
     if (!isFile(m.path)) return m.path.startsWith('[') && m.path !== '[heap]' && m.path !== '[stack]' ? { frame: m.path } : { why: WHY.jit };
-    const path = strip(m.path);
-    const b = this.binary(path, path === img.exe ? img.buildId : null);
+    let b = this.byMapping.get(m);
+    if (b === undefined) {
+      const path = strip(m.path);
+      this.byMapping.set(m, (b = this.binary(path, path === img.exe ? img.buildId : null)));
+    }
     if (!b) return { why: WHY.unreadable };
     let at: number | null = addr;
     if (b.type !== ET_EXEC) at = fileOffsetToAddr(b.segments, addr - m.start + m.offset);

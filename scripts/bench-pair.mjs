@@ -16,6 +16,9 @@
 //   BEFORE=/old/dist/src/cli.js npm run bench:pair            (the live view in a pseudo-terminal)
 //   MODE=serve BEFORE=/old/dist/src/cli.js npm run bench:pair (serve, scraped every 15 s)
 //   ROUNDS (4), SETTLE_S (25), WIN_S (45)
+//   ARGS, BEFORE_ARGS: extra arguments for each build, split at spaces; BEFORE may then be this
+//   build, e.g. BEFORE=dist/src/cli.js BEFORE_ARGS='--without stacks' says what stacks cost;
+//   NODE_ARGS, BEFORE_NODE_ARGS: node's own options for each (V8 flags, say)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -38,10 +41,12 @@ if (process.getuid?.() !== 0) die('needs root (tracers)', 3);
 if (!BEFORE) die('set BEFORE=<the other build>/dist/src/cli.js (e.g. a git worktree of the commit before, built)');
 if (!['live', 'serve'].includes(MODE)) die(`MODE is live or serve, not '${MODE}'`);
 
-function start(cli, i) {
+const words = (s) => (s ?? '').split(' ').filter(Boolean);
+
+function start(cli, i, extra, node) {
   if (MODE === 'serve') {
     const port = 19470 + i;
-    const p = spawn(process.execPath, [cli, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+    const p = spawn(process.execPath, [...node, cli, 'serve', '--listen', `127.0.0.1:${port}`, ...extra], { stdio: 'ignore' });
     const scrape = setInterval(() => spawn('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/metrics`], { stdio: 'ignore' }), 15_000);
     const exited = new Promise((r) => p.on('close', r));
     return { pid: p.pid, stop: async () => (clearInterval(scrape), p.kill('SIGTERM'), exited) };
@@ -49,7 +54,7 @@ function start(cli, i) {
   const pty = require('node-pty');
   const env = { ...process.env, TERM: 'xterm-256color' };
   delete env.CI;
-  const p = pty.spawn(process.execPath, [cli], { name: 'xterm-256color', cols: 160, rows: 48, env });
+  const p = pty.spawn(process.execPath, [...node, cli, ...extra], { name: 'xterm-256color', cols: 160, rows: 48, env });
   p.onData(() => {}); // read as a person's terminal is
   const exited = new Promise((r) => p.onExit(r));
   return { pid: p.pid, stop: async () => (p.write('q'), exited) };
@@ -57,8 +62,8 @@ function start(cli, i) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const builds = [
-  { name: 'as built', cli: BUILT },
-  { name: 'before', cli: BEFORE },
+  { name: ['as built', ...words(process.env.NODE_ARGS), ...words(process.env.ARGS)].join(' '), cli: BUILT, args: words(process.env.ARGS), node: words(process.env.NODE_ARGS) },
+  { name: ['before', ...words(process.env.BEFORE_NODE_ARGS), ...words(process.env.BEFORE_ARGS)].join(' '), cli: BEFORE, args: words(process.env.BEFORE_ARGS), node: words(process.env.BEFORE_NODE_ARGS) },
 ];
 const sums = builds.map(() => ({ own: 0, kids: 0, rss: 0, n: 0 }));
 const pct = (cpuSeconds, s) => (100 * cpuSeconds) / s;
@@ -67,7 +72,7 @@ const load = spawn('bash', [join(repo, 'scripts/load.sh')], { stdio: 'ignore' })
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 ? [0, 1] : [1, 0];
-    const running = order.map((k) => ({ k, ...start(builds[k].cli, k) }));
+    const running = order.map((k) => ({ k, ...start(builds[k].cli, k, builds[k].args, builds[k].node) }));
     await sleep(SETTLE_S * 1000);
     const a = running.map((r) => treeCost(r.pid));
     const maxRss = running.map(() => 0);

@@ -20,14 +20,15 @@ stop_load() {
 }
 trap 'stop_load; rm -f "$err"' EXIT
 
-# capture NAME ENV...: runs probes/NAME.bt for 3 s (or $dur s) under load into fixtures/probes/NAME.jsonl.gz.
+# capture NAME ENV...: runs probes/NAME.bt (or probes/$bt.bt) for 3 s (or $dur s) under load into
+# fixtures/probes/NAME.jsonl.gz.
 capture() {
   local name=$1; shift
   if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return 0; fi
   bash "$root/scripts/load.sh" "${load_n:-60}" 2>/dev/null &
   load_pid=$!
   sleep 0.3
-  env "$@" bpftrace -f json "$root/probes/$name.bt" "$pid" containerd-shim > "$out/$name.jsonl" 2> "$err" &
+  env "$@" bpftrace -f json "$root/probes/${bt:-$name}.bt" "$pid" containerd-shim > "$out/$name.jsonl" 2> "$err" &
   local bt=$!
   sleep "${dur:-3}"
   kill -INT "$bt" 2>/dev/null || true
@@ -50,6 +51,8 @@ capture off-cpu BPFTRACE_CACHE_USER_SYMBOLS=1
 dur=6 capture runtime-cost BPFTRACE_STRLEN=80 BPFTRACE_MAP_KEYS_MAX=16384
 dur=7 capture live-kernel BPFTRACE_STRLEN=128 BPFTRACE_MAP_KEYS_MAX=16384
 dur=21 load_n=250 capture live-stacks BPFTRACE_CACHE_USER_SYMBOLS=1
+# As the live view runs it (user frames raw), with its @announce prints.
+dur=21 load_n=250 bt=live-stacks capture live-stacks-announce BPFTRACE_NO_USER_SYMBOLS=1
 
 # syscall-count-slow: slow calls are rare on a quiet containerd, so this capture also counts a
 # helper that makes one (test/bin/slow-munmap.py: a munmap of 1 GiB, tens of ms) by its pid.

@@ -3,8 +3,9 @@
  * after it exited can still be named: its executable (path and build id, read through
  * /proc/PID/exe, so a binary replaced on disk since is noticed) and its executable mappings
  * (/proc/PID/maps: the load address of PIE executables and shared libraries). cpu-profile.bt and
- * off-cpu.bt (and live-stacks.bt) print "seen PID" at a process's first sample, and "exec PID FILE"
- * when a target executes a program (live-stacks.bt: an @execs map before each stacks print):
+ * off-cpu.bt print "seen PID" at a process's first sample (live-stacks.bt: an @announce map each
+ * second), and "exec PID FILE" when a target executes a program (live-stacks.bt: an @execs map
+ * before each stacks print):
  * line() reads the process then, and keeps the file the kernel named for a process gone before it
  * could be read (enough for a fixed-address executable).
  * The names themselves come from parsers/symbolize.ts over the binaries src/host/elf.ts loads.
@@ -132,6 +133,18 @@ export class ProcessImages {
         continue;
       }
       this.exec(pid, file);
+    }
+  }
+
+  /**
+   * A print of live-stacks.bt's @announce ([pid] → 1: processes sampled for the first time in
+   * this 10 s, since the last second's print): each is read now, as a "seen" line's would be.
+   */
+  announced(value: unknown): void {
+    if (value === null || typeof value !== 'object') return;
+    for (const key of Object.keys(value)) {
+      const pid = Number(key);
+      if (Number.isInteger(pid) && pid > 0) this.record(pid);
     }
   }
 

@@ -57,3 +57,18 @@ describe("ProcessImages, live-stacks' @execs print", () => {
     images.execsPrinted('no map');
   });
 });
+
+describe("ProcessImages, live-stacks' @announce print", () => {
+  it('reads each process it names, notes one already gone, and leaves keys that are not pids alone', () => {
+    const images = new ProcessImages({ light: true });
+    // 2^22 + 7 is past pid_max: never a process.
+    images.announced({ [process.pid]: 1, 4194311: 1, x: 1, '-3': 1 });
+    expect(images.images.get(process.pid)!.exe).toBe(exePath(process.pid));
+    expect(images.images.get(process.pid)!.maps!.length).toBeGreaterThan(0);
+    expect(images.missed.has(4194311)).toBe(true);
+    expect([...images.images.keys()]).toEqual([process.pid]);
+    images.announced(null);
+    images.announced('no map');
+    expect([...images.images.keys()]).toEqual([process.pid]);
+  });
+});

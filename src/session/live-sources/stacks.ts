@@ -23,6 +23,7 @@ interface RunState {
   stacksSeq: number;
   samplesSeq: number;
   execsSeq: number;
+  announceSeq: number;
   /** (time, @samples) of the last two prints, for the rate. */
   last: Array<[number, number]>;
 }
@@ -40,7 +41,7 @@ class StacksSource implements LiveSource {
 
   private state(run: number): RunState {
     let r = this.runs.get(run);
-    if (!r) this.runs.set(run, (r = { parser: new BpftraceJsonParser(0), stacksSeq: -1, samplesSeq: -1, execsSeq: -1, last: [] }));
+    if (!r) this.runs.set(run, (r = { parser: new BpftraceJsonParser(0), stacksSeq: -1, samplesSeq: -1, execsSeq: -1, announceSeq: -1, last: [] }));
     return r;
   }
 
@@ -50,10 +51,9 @@ class StacksSource implements LiveSource {
 
   line(text: string, t: number, run = 0): void {
     const r = this.state(run);
-    // "seen PID" (and "exec PID FILE" in older recordings): read the process now, while it runs
-    // (live sessions). These are the program's only printf lines (about 8 a second under a start
-    // loop): they hold no map, so the JSON parser, and the look at its maps below, are for the
-    // other lines only.
+    // "seen PID" and "exec PID FILE" (recordings made before @announce and @execs): read the
+    // process now, while it runs (live sessions). They hold no map, so the JSON parser, and the
+    // look at its maps below, are for the other lines only.
     if (text.startsWith('{"type": "printf"') && text.length < 8192) {
       this.images?.line(text);
       return;
@@ -65,6 +65,12 @@ class StacksSource implements LiveSource {
       r.samplesSeq = s.seq;
       r.last = [...r.last.slice(-1), [t, s.value]];
       if (r.last.length === 2 && r.last[1]![0] > r.last[0]![0]) this.rate = Math.max(0, r.last[1]![1] - r.last[0]![1]) / ((r.last[1]![0] - r.last[0]![0]) / 1000);
+    }
+    // Processes first sampled in the last second: read now, while they run.
+    const an = maps.get('@announce');
+    if (an && an.seq !== r.announceSeq) {
+      r.announceSeq = an.seq;
+      this.images?.announced(an.value);
     }
     // The files targets executed in these 10 s, printed just before the stacks they name.
     const ex = maps.get('@execs');

@@ -67,6 +67,8 @@ export interface StackImages {
   line(text: string): void;
   /** A print's @execs ([pid] → file): processes not read while they ran are named from their file. */
   execsPrinted(value: unknown): void;
+  /** A print's @announce ([pid] → 1): processes first sampled since the last one, read now. */
+  announced(value: unknown): void;
   /** Names the raw addresses of the stacks printed now, from what was read. */
   symbolizer(): FrameSymbolizer;
   /** A stacks print was folded: processes not announced for a few prints are forgotten. */

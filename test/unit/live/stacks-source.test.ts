@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../helpers/chunks.js';
 import { stacksSource } from '../../../src/session/live-sources/stacks.js';
+import { ProcessImages } from '../../../src/host/process-images.js';
 
 const lines = fixtureBytes(new URL('../../../fixtures/probes/live-stacks.jsonl.gz', import.meta.url).pathname).toString('utf8').split('\n');
 
@@ -22,6 +23,37 @@ describe('live stacks source on a real live-stacks.bt capture', () => {
     expect(out.stacks!.samples).toBe(expected);
     expect(out.stacks!.folded.reduce((a, [, n]) => a + n, 0)).toBe(expected);
     expect(out.stacks!.folded.some(([s]) => s.startsWith('containerd;'))).toBe(true);
+  });
+});
+
+describe('live stacks source on a capture with @announce (fixtures/probes/live-stacks-announce.jsonl.gz)', () => {
+  const cap = fixtureBytes(new URL('../../../fixtures/probes/live-stacks-announce.jsonl.gz', import.meta.url).pathname).toString('utf8').split('\n');
+  const announces = cap.filter((l) => l.startsWith('{"type": "map", "data": {"@announce"'));
+  const stackPrints = cap.filter((l) => l.startsWith('{"type": "map", "data": {"@stacks"'));
+
+  it('announces every process of a stacks print before it, and each announced process is read', () => {
+    expect(announces.length).toBeGreaterThanOrEqual(10);
+    expect(stackPrints.length).toBeGreaterThanOrEqual(2);
+    const announced = new Set(announces.flatMap((l) => Object.keys(JSON.parse(l).data['@announce'] as object).map(Number)));
+    // The stacks' processes (key: kstack, ustack, pid, comm) were all announced.
+    const stacked = new Set(stackPrints.flatMap((l) => Object.keys(JSON.parse(l).data['@stacks'] as object).map((k) => Number(k.split(',').at(-2)))));
+    expect(stacked.size).toBeGreaterThan(10);
+    for (const pid of stacked) expect(announced.has(pid), `pid ${pid}`).toBe(true);
+
+    const images = new ProcessImages({ light: true });
+    const src = stacksSource.create({ arch: 'x64', stackImages: () => images });
+    src.runStarted?.(0, 0, {});
+    // Each announcement as the live view gets it, before the stacks print folds (and forgets) them.
+    let before = 0;
+    for (const [i, l] of cap.entries()) {
+      if (l.startsWith('{"type": "map", "data": {"@stacks"')) break;
+      src.line(l, i, 0);
+      before = i;
+    }
+    const firstAnnounced = new Set(cap.slice(0, before + 1).filter((l) => l.includes('"@announce"')).flatMap((l) => Object.keys(JSON.parse(l).data['@announce'] as object).map(Number)));
+    expect(firstAnnounced.size).toBeGreaterThan(10);
+    // The capture's processes are gone now, except containerd's: each was looked at all the same.
+    for (const pid of firstAnnounced) expect(images.images.has(pid) || images.missed.has(pid), `pid ${pid}`).toBe(true);
   });
 });
 
