@@ -1,8 +1,14 @@
 /**
  * What live-kernel.bt prints for the runtime's cost: the @rt map ([owner, part] -> ns, see the
- * program's header) and its `shim-exec` lines: a runc v2 shim was executed, with its arguments in
- * 128-byte buffers (bpftrace's %r: NUL-separated, non-printable bytes as \xNN). The program prints
- * the first two buffers in one line and a third, past 256 bytes, in a second (real, cut):
+ * program's header) and the @sx map: a runc v2 shim was executed, with its arguments in 128-byte
+ * buffers (bpftrace's %r escaping: NUL-separated, non-printable bytes as \xNN), one an entry:
+ *
+ *   {"@sx_1": {"21963,19404,147,0": "/usr/bin/containerd-shim-runc-v2\\x00-namespace\\x00ctrscope\\x00...",
+ *              "21963,19404,147,128": "d\\x00-id\\x00sxtest\\x00start\\x00IS_SANDBOX=yes\\x00..."}}
+ *
+ * shimExecTexts() turns them into the `shim-exec` lines recordings made before it printed (as they
+ * happened). Those printed the first two buffers in one line and a third, past 256 bytes, in a
+ * second (real, cut):
  *
  *   shim-exec 28692 3065 162 0 /usr/bin/containerd-shim-runc-v2\x00-namespace\x00ctrscope\x00-address\x00...\x00-id\x00ctrscope-load-28684-1\x00start\x00IS_SANDBOX=yes\x00...
  *
@@ -79,6 +85,28 @@ export class ShimExecReader {
     if (p.text.length >= len && args[args.length - 1] === '') args.pop();
     return { pid, ppid: p.ppid, argv: args };
   }
+}
+
+/**
+ * A print's @sx map ({"PID,PPID,LEN,OFF": "BYTES"}: the program keeps each shim's arguments for
+ * its next print, one 128-byte part an entry) as the shim-exec texts ShimExecReader reads, each
+ * exec's parts in order. Entries whose key or value is not one are counted, not returned.
+ */
+export function shimExecTexts(map: unknown): { texts: string[]; unrecognized: number } {
+  if (map === undefined) return { texts: [], unrecognized: 0 };
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { texts: [], unrecognized: 1 };
+  const parts: Array<[number, number, string]> = [];
+  let unrecognized = 0;
+  for (const [key, v] of Object.entries(map)) {
+    const m = /^(\d+),(\d+),(\d+),(\d+)$/.exec(key);
+    if (!m || typeof v !== 'string') {
+      unrecognized++;
+      continue;
+    }
+    parts.push([Number(m[1]), Number(m[4]), `shim-exec ${m[1]} ${m[2]} ${m[3]} ${m[4]} ${v}`]);
+  }
+  parts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { texts: parts.map((x) => x[2]), unrecognized };
 }
 
 /** One @rt entry: the CPU (ns) of part 0 (a shim's own threads), 1 (runc) or 2 (runc init's exec) charged to shim pid `owner`. */

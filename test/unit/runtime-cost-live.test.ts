@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runtimeExitRows, ShimExecReader, unescapeBuf } from '../../parsers/runtime-cost-lines.js';
+import { runtimeExitRows, shimExecTexts, ShimExecReader, unescapeBuf } from '../../parsers/runtime-cost-lines.js';
 import { EXPIRE_MS, RuntimeCostLedger } from '../../src/aggregate/runtime-cost-live.js';
 import { KernelPrintReader } from '../../src/session/live-sources/kernel-print.js';
 import { RuntimeCostReader } from '../../src/session/live-sources/runtime-cost.js';
@@ -22,14 +22,20 @@ import { targetsLines } from '../../src/ui/panels/targets.js';
 
 const fixture = (name: string) => {
   const lines = readFileSync(new URL(`../../fixtures/bpftrace/${name}`, import.meta.url), 'utf8').split('\n');
-  const printfs = lines.flatMap((l) => (l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : []));
+  // printf texts, and the shim-exec texts of each @sx print (the program as it is keeps a shim's
+  // arguments for its next print; recordings made before printed them as they happened).
+  const printfs = lines.flatMap((l) =>
+    l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : l.includes('"@sx_') ? shimExecTexts(Object.values(JSON.parse(l).data)[0]).texts : [],
+  );
   const rt = lines.filter((l) => l.includes('"@rt_')).map((l) => Object.values(JSON.parse(l).data)[0] as Record<string, number>);
   return { lines, printfs, rt };
 };
-// The program as it is (a shim's arguments in one line, target changes in @tg), and a recording of
-// the program before (128-byte parts a line, target-exec/target-exit printf lines): both read alike.
+// The program as it is (a shim's arguments in its print's @sx, target changes in @tg), and
+// recordings of the programs before (-lines: a shim's arguments in one printf line; -parts: in
+// 128-byte parts a line, target-exec/target-exit printf lines): all read alike.
+const RECORDINGS = ['live-kernel-runtime.json', 'live-kernel-runtime-lines.json', 'live-kernel-runtime-parts.json'];
 
-describe.each(['live-kernel-runtime.json', 'live-kernel-runtime-parts.json'])('runtime-cost lines of live-kernel.bt (%s)', (name) => {
+describe.each(RECORDINGS)('runtime-cost lines of live-kernel.bt (%s)', (name) => {
   const { lines, printfs, rt } = fixture(name);
   it('reads each shim exec whole from its parts, cut at its length', () => {
     const r = new ShimExecReader();
@@ -54,6 +60,12 @@ describe.each(['live-kernel-runtime.json', 'live-kernel-runtime-parts.json'])('r
     expect(unescapeBuf('a\\x00b\\x41')).toBe('a\u0000bA');
     expect(runtimeExitRows({ '1,0': 5, 'x,1': 2, '2,7': 1, '3,1': -1 })).toEqual({ rows: [{ owner: 1, part: 0, ns: 5 }], unrecognized: 3 });
     expect(runtimeExitRows([1]).unrecognized).toBe(1);
+    expect(shimExecTexts({ '7,1,130,128': 'b', '7,1,130,0': 'a', '6,1,5,0': 'c', 'x,1,2,0': 'd', '8,1,2,0': 3 })).toEqual({
+      texts: ['shim-exec 6 1 5 0 c', 'shim-exec 7 1 130 0 a', 'shim-exec 7 1 130 128 b'],
+      unrecognized: 2,
+    });
+    expect(shimExecTexts(undefined)).toEqual({ texts: [], unrecognized: 0 });
+    expect(shimExecTexts('no map').unrecognized).toBe(1);
   });
 
   it("charges the recording's container everything its three shim processes and their runc ran", () => {
@@ -125,7 +137,7 @@ describe('RuntimeCostLedger', () => {
   });
 });
 
-describe.each(['live-kernel-runtime.json', 'live-kernel-runtime-parts.json'])('where the live runtime cost shows (%s)', (name) => {
+describe.each(RECORDINGS)('where the live runtime cost shows (%s)', (name) => {
   const { lines, printfs, rt } = fixture(name);
   // The recording's serving shim: the exec that is neither the start nor the delete invocation.
   const execs = new ShimExecReader();

@@ -1,10 +1,10 @@
 /**
- * The runtime's cost from the live kernel program (probes/live-kernel.bt's @rt map and shim-exec
- * lines, parsers/runtime-cost-lines.ts) into a RuntimeCostLedger (aggregate/runtime-cost-live.ts).
+ * The runtime's cost from the live kernel program (probes/live-kernel.bt's @rt and @sx maps, and
+ * the shim-exec lines of recordings made before @sx, parsers/runtime-cost-lines.ts) into a RuntimeCostLedger (aggregate/runtime-cost-live.ts).
  * Held by the live view's kernel source and by serve's kernel counters, which hand it their prints
  * and printf lines; serve also hands it the /proc polls. Pure: lines in, figures out.
  */
-import { runtimeExitRows, ShimExecReader } from '../../../parsers/runtime-cost-lines.js';
+import { runtimeExitRows, shimExecTexts, ShimExecReader } from '../../../parsers/runtime-cost-lines.js';
 import { TICKS_PER_SEC, type ProcPoll } from '../../../parsers/proc-counters.js';
 import { RuntimeCostLedger, type RuntimeProc } from '../../aggregate/runtime-cost-live.js';
 import type { HostTargets } from '../../targets/discover.js';
@@ -26,6 +26,13 @@ export class RuntimeCostReader {
   }
 
   print(p: KernelPrint): void {
+    // The shims executed in the print's seconds first: the exits below may be theirs.
+    const sx = shimExecTexts(p.maps.get('@sx'));
+    this.unreadRows += sx.unrecognized;
+    for (const text of sx.texts) {
+      const e = this.execs.line(text);
+      if (e) this.ledger.shimExec(e.pid, e.argv, p.t);
+    }
     const { rows, unrecognized } = runtimeExitRows(p.maps.get('@rt'));
     this.unreadRows += unrecognized;
     this.ledger.exits(rows, p.t);

@@ -154,11 +154,11 @@ function splitText(s: string, seed: number): string[] {
 
 describe('target changes', () => {
   // fixtures/bpftrace/live-kernel-runtime.json: the program as it is, over one container's start
-  // (its start, serving and delete shims); -parts.json: the program before, with printf lines.
+  // (its start, serving and delete shims); -lines.json and -parts.json: the programs before.
   const read = (name: string) => fixtureBytes(new URL(`../../../fixtures/bpftrace/${name}`, import.meta.url).pathname).toString('utf8').split('\n');
 
   it("come in the print's @tg map ([pid, 1] exec, [pid, 0] exit), and as printf lines in older recordings", () => {
-    for (const name of ['live-kernel-runtime.json', 'live-kernel-runtime-parts.json']) {
+    for (const name of ['live-kernel-runtime.json', 'live-kernel-runtime-lines.json', 'live-kernel-runtime-parts.json']) {
       const ls = read(name);
       const src = new KernelSource(syscallNamer('x64'));
       src.runStarted(0);
