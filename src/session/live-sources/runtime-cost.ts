@@ -1,6 +1,7 @@
 /**
  * The runtime's cost from the live kernel program (probes/live-kernel.bt's @rt and @sx maps, and
- * the shim-exec lines of recordings made before @sx, parsers/runtime-cost-lines.ts) into a RuntimeCostLedger (aggregate/runtime-cost-live.ts).
+ * the shim-exec lines of recordings made before @sx; parsers/runtime-cost-lines.ts) into a
+ * RuntimeCostLedger (aggregate/runtime-cost-live.ts).
  * Held by the live view's kernel source and by serve's kernel counters, which hand it their prints
  * and printf lines; serve also hands it the /proc polls. Pure: lines in, figures out.
  */
