@@ -6,8 +6,8 @@
  *   {"@sx_1": {"21963,19404,147,0": "/usr/bin/containerd-shim-runc-v2\\x00-namespace\\x00ctrscope\\x00...",
  *              "21963,19404,147,128": "d\\x00-id\\x00sxtest\\x00start\\x00IS_SANDBOX=yes\\x00..."}}
  *
- * shimExecTexts() turns them into the `shim-exec` lines recordings made before it printed (as they
- * happened). Those printed the first two buffers in one line and a third, past 256 bytes, in a
+ * shimExecParts() reads them as the parts of the `shim-exec` lines recordings made before it
+ * printed (as they happened). Those printed the first two buffers in one line and a third, past 256 bytes, in a
  * second (real, cut):
  *
  *   shim-exec 28692 3065 162 0 /usr/bin/containerd-shim-runc-v2\x00-namespace\x00ctrscope\x00-address\x00...\x00-id\x00ctrscope-load-28684-1\x00start\x00IS_SANDBOX=yes\x00...
@@ -54,8 +54,13 @@ export class ShimExecReader {
       this.unrecognized++;
       return null;
     }
-    const [pid, ppid, len, off] = [m[1], m[2], m[3], m[4]].map(Number) as [number, number, number, number];
-    const bytes = unescapeBuf(m[5]!);
+    return this.part({ pid: Number(m[1]), ppid: Number(m[2]), len: Number(m[3]), off: Number(m[4]), text: m[5]! });
+  }
+
+  /** One part (of a line, or of an @sx entry). Returns the exec once its last part is in. */
+  part(sp: ShimPart): ShimExec | null {
+    const { pid, ppid, len, off } = sp;
+    const bytes = unescapeBuf(sp.text);
     let p = this.pending.get(pid);
     if (off === 0) {
       if (p) this.unrecognized++;
@@ -87,15 +92,24 @@ export class ShimExecReader {
   }
 }
 
+/** One part of a shim's arguments: bytes OFF.. of its LEN bytes, as bpftrace escapes a buf(). */
+export interface ShimPart {
+  pid: number;
+  ppid: number;
+  len: number;
+  off: number;
+  text: string;
+}
+
 /**
  * A print's @sx map ({"PID,PPID,LEN,OFF": "BYTES"}: the program keeps each shim's arguments for
- * its next print, one 128-byte part an entry) as the shim-exec texts ShimExecReader reads, each
- * exec's parts in order. Entries whose key or value is not one are counted, not returned.
+ * its next print, one 128-byte part an entry) as parts for ShimExecReader.part, each exec's parts
+ * in order. Entries whose key or value is not one are counted, not returned.
  */
-export function shimExecTexts(map: unknown): { texts: string[]; unrecognized: number } {
-  if (map === undefined) return { texts: [], unrecognized: 0 };
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { texts: [], unrecognized: 1 };
-  const parts: Array<[number, number, string]> = [];
+export function shimExecParts(map: unknown): { parts: ShimPart[]; unrecognized: number } {
+  if (map === undefined) return { parts: [], unrecognized: 0 };
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) return { parts: [], unrecognized: 1 };
+  const parts: ShimPart[] = [];
   let unrecognized = 0;
   for (const [key, v] of Object.entries(map)) {
     const m = /^(\d+),(\d+),(\d+),(\d+)$/.exec(key);
@@ -103,10 +117,10 @@ export function shimExecTexts(map: unknown): { texts: string[]; unrecognized: nu
       unrecognized++;
       continue;
     }
-    parts.push([Number(m[1]), Number(m[4]), `shim-exec ${m[1]} ${m[2]} ${m[3]} ${m[4]} ${v}`]);
+    parts.push({ pid: Number(m[1]), ppid: Number(m[2]), len: Number(m[3]), off: Number(m[4]), text: v });
   }
-  parts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { texts: parts.map((x) => x[2]), unrecognized };
+  parts.sort((a, b) => a.pid - b.pid || a.off - b.off);
+  return { parts, unrecognized };
 }
 
 /** One @rt entry: the CPU (ns) of part 0 (a shim's own threads), 1 (runc) or 2 (runc init's exec) charged to shim pid `owner`. */

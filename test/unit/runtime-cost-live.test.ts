@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runtimeExitRows, shimExecTexts, ShimExecReader, unescapeBuf } from '../../parsers/runtime-cost-lines.js';
+import { runtimeExitRows, shimExecParts, ShimExecReader, unescapeBuf } from '../../parsers/runtime-cost-lines.js';
 import { EXPIRE_MS, RuntimeCostLedger } from '../../src/aggregate/runtime-cost-live.js';
 import { KernelPrintReader } from '../../src/session/live-sources/kernel-print.js';
 import { RuntimeCostReader } from '../../src/session/live-sources/runtime-cost.js';
@@ -25,7 +25,7 @@ const fixture = (name: string) => {
   // printf texts, and the shim-exec texts of each @sx print (the program as it is keeps a shim's
   // arguments for its next print; recordings made before printed them as they happened).
   const printfs = lines.flatMap((l) =>
-    l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : l.includes('"@sx_') ? shimExecTexts(Object.values(JSON.parse(l).data)[0]).texts : [],
+    l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : l.includes('"@sx_') ? shimExecParts(Object.values(JSON.parse(l).data)[0]).parts.map((p) => `shim-exec ${p.pid} ${p.ppid} ${p.len} ${p.off} ${p.text}`) : [],
   );
   const rt = lines.filter((l) => l.includes('"@rt_')).map((l) => Object.values(JSON.parse(l).data)[0] as Record<string, number>);
   return { lines, printfs, rt };
@@ -60,12 +60,11 @@ describe.each(RECORDINGS)('runtime-cost lines of live-kernel.bt (%s)', (name) =>
     expect(unescapeBuf('a\\x00b\\x41')).toBe('a\u0000bA');
     expect(runtimeExitRows({ '1,0': 5, 'x,1': 2, '2,7': 1, '3,1': -1 })).toEqual({ rows: [{ owner: 1, part: 0, ns: 5 }], unrecognized: 3 });
     expect(runtimeExitRows([1]).unrecognized).toBe(1);
-    expect(shimExecTexts({ '7,1,130,128': 'b', '7,1,130,0': 'a', '6,1,5,0': 'c', 'x,1,2,0': 'd', '8,1,2,0': 3 })).toEqual({
-      texts: ['shim-exec 6 1 5 0 c', 'shim-exec 7 1 130 0 a', 'shim-exec 7 1 130 128 b'],
-      unrecognized: 2,
-    });
-    expect(shimExecTexts(undefined)).toEqual({ texts: [], unrecognized: 0 });
-    expect(shimExecTexts('no map').unrecognized).toBe(1);
+    const sx = shimExecParts({ '7,1,130,128': 'b', '7,1,130,0': 'a', '6,1,5,0': 'c', 'x,1,2,0': 'd', '8,1,2,0': 3 });
+    expect(sx.unrecognized).toBe(2);
+    expect(sx.parts.map((p) => [p.pid, p.ppid, p.len, p.off, p.text])).toEqual([[6, 1, 5, 0, 'c'], [7, 1, 130, 0, 'a'], [7, 1, 130, 128, 'b']]);
+    expect(shimExecParts(undefined)).toEqual({ parts: [], unrecognized: 0 });
+    expect(shimExecParts('no map').unrecognized).toBe(1);
   });
 
   it("charges the recording's container everything its three shim processes and their runc ran", () => {

@@ -5,7 +5,7 @@
  * Held by the live view's kernel source and by serve's kernel counters, which hand it their prints
  * and printf lines; serve also hands it the /proc polls. Pure: lines in, figures out.
  */
-import { runtimeExitRows, shimExecTexts, ShimExecReader } from '../../../parsers/runtime-cost-lines.js';
+import { runtimeExitRows, shimExecParts, ShimExecReader } from '../../../parsers/runtime-cost-lines.js';
 import { TICKS_PER_SEC, type ProcPoll } from '../../../parsers/proc-counters.js';
 import { RuntimeCostLedger, type RuntimeProc } from '../../aggregate/runtime-cost-live.js';
 import type { HostTargets } from '../../targets/discover.js';
@@ -28,10 +28,10 @@ export class RuntimeCostReader {
 
   print(p: KernelPrint): void {
     // The shims executed in the print's seconds first: the exits below may be theirs.
-    const sx = shimExecTexts(p.maps.get('@sx'));
+    const sx = shimExecParts(p.maps.get('@sx'));
     this.unreadRows += sx.unrecognized;
-    for (const text of sx.texts) {
-      const e = this.execs.line(text);
+    for (const part of sx.parts) {
+      const e = this.execs.part(part);
       if (e) this.ledger.shimExec(e.pid, e.argv, p.t);
     }
     const { rows, unrecognized } = runtimeExitRows(p.maps.get('@rt'));
