@@ -1,10 +1,10 @@
 /**
- * Live source for the stacks panel: the live-stacks probe (bpftrace profile:hz:99, one tracer for
- * the session). It prints @samples each second and the stacks of the last 10 s every 10 s (then
- * clears them): each print is folded here and added up since the start (or the last reset).
- * In a live session the frames bpftrace left raw (processes gone when it printed: shims, runc)
- * are named first, from what ctx.stackImages read of each process its "seen"/"exec" lines
- * announced; a replay folds what was recorded.
+ * Live source for the stacks panel: the live-stacks probe (bpftrace profile:hz:49, one tracer for
+ * the session). It prints @samples and @announce each second and the stacks of the last 10 s
+ * every 10 s (then clears them): each print is folded here and added up since the start (or the
+ * last reset). In a live session the frames bpftrace left raw (processes gone when it printed:
+ * shims, runc) are named first, from what ctx.stackImages read of each process @announce (older
+ * recordings: "seen"/"exec" lines) named, or the file @execs gave; a replay folds what was recorded.
  * Recordings made before live-stacks (cpu-profile restarted every 10 s, stacks printed when each
  * run stopped) read the same way: one stacks print per run.
  */
