@@ -28,6 +28,10 @@
 // at PATH (e.g. a worktree of the commit before) instead of this one. With CTRSCOPE_BENCH_ARGS=ARGS
 // (ctrscope's arguments, "--a=x,--b=y" for several), that round runs ctrscope with them, e.g.
 // ALT_ENV=CTRSCOPE_BENCH_ARGS=--without=stacks: what one source costs.
+// Fair order: one untraced block is run first and thrown away (the host's first starts of a
+// sitting ran faster than any later ones: caches), and with two variants the rounds go A B B A
+// A B B A ..., so neither build is always first and drift hits both alike. ALT_ENV=X=1 (a name
+// nothing reads) runs the same build in both columns: the spread between them is the bench's own.
 // Every container it makes is removed; ctrscope is stopped with q (tty) or SIGINT (plain).
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -149,10 +153,12 @@ function ownReport(dir, fromMs) {
 const rows = [];
 const frames = [];
 process.stderr.write(`bench-live: ${ROUNDS} round(s), ${BLOCK_S} s blocks, mode ${MODE}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} CPUs\n`);
+await block(); // warm-up, not counted
 let before = await block();
 for (let round = 1; round <= ROUNDS; round++) {
   const dir = mkdtempSync(join(tmpdir(), 'ctrscope-benchlive-'));
-  const variant = (round - 1) % VARIANTS.length;
+  // A B B A: each variant goes first in half the pairs of rounds.
+  const variant = VARIANTS.length === 1 ? 0 : [0, 1, 1, 0][(round - 1) % 4];
   const app = startCtrscope(dir, variant);
   const tStart = performance.now();
   await sleep(SETTLE_S * 1000);
