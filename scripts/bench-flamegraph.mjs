@@ -21,6 +21,11 @@
 // same rounds (flamegraph.pl, before, ctrscope), so that a change is measured against the build
 // before it in one sitting (e.g. a `git worktree` of the commit before, built there).
 //
+// NODE_EXTRA_CA_CERTS: Node reads and parses that certificate file (and builds its root store) at
+// every start, before any JavaScript runs: 50-70 ms of CPU on the development VM, whose
+// environment sets it. Hosts rarely do, and flamegraph.pl pays nothing like it, so when it is set
+// the ctrscope runs go without it, and each round adds a run with it, printed apart.
+//
 // Usage: npx tsc -p tsconfig.json && FLAMEGRAPH_GIT=/work/.mirror/brendangregg+FlameGraph/repo npm run bench:flamegraph
 //        (RUNS=3 COPIES=60)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -59,10 +64,13 @@ try {
   console.log(`input: ${out.length} lines, ${(statSync(big).size / 1e6).toFixed(1)} MB (${files.length} corpus files x ${COPIES} copies${process.env.SORTED === '1' ? ', sorted' : ''})`);
 
   const timed = existsSync('/usr/bin/time');
-  function run(cmd, args, stdoutFile) {
+  const caCerts = process.env.NODE_EXTRA_CA_CERTS;
+  const plainEnv = { ...process.env };
+  delete plainEnv.NODE_EXTRA_CA_CERTS;
+  function run(cmd, args, stdoutFile, env = plainEnv) {
     const argv = timed ? ['/usr/bin/time', ['-f', '%e %U %S', cmd, ...args]] : [cmd, args];
     const t0 = performance.now();
-    const r = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
+    const r = spawnSync(argv[0], argv[1], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, env });
     const wall = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
     if (stdoutFile) writeFileSync(stdoutFile, r.stdout);
@@ -75,6 +83,9 @@ try {
   const ours = [];
   const before = [];
   const start = [];
+  const withCa = [];
+  const nodeBare = [];
+  const nodeCa = [];
   for (let i = 0; i < RUNS; i++) {
     // What every ctrscope command pays before it reads a byte: node, and loading every command.
     start.push(run(process.execPath, [CLI, '--version']));
@@ -84,8 +95,15 @@ try {
     if (b) before.push(b);
     const c = run(process.execPath, [CLI, 'flamegraph', big, '-o', join(tmp, `ctrscope-${i}.svg`)]);
     ours.push(c);
+    const a = caCerts ? run(process.execPath, [CLI, 'flamegraph', big, '-o', join(tmp, `ca-${i}.svg`)], undefined, process.env) : undefined;
+    if (a) {
+      withCa.push(a);
+      nodeBare.push(run(process.execPath, ['-e', '0']));
+      nodeCa.push(run(process.execPath, ['-e', '0'], undefined, process.env));
+    }
     const then = b ? `   before ${b.wall.toFixed(2)} s (cpu ${b.cpu.toFixed(2)} s)` : '';
-    console.log(`run ${i + 1}: flamegraph.pl ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)${then}   ctrscope flamegraph ${c.wall.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)`);
+    const ca = a ? `   with NODE_EXTRA_CA_CERTS ${a.wall.toFixed(2)} s (cpu ${a.cpu.toFixed(2)} s)` : '';
+    console.log(`run ${i + 1}: flamegraph.pl ${p.wall.toFixed(2)} s (cpu ${p.cpu.toFixed(2)} s)${then}   ctrscope flamegraph ${c.wall.toFixed(2)} s (cpu ${c.cpu.toFixed(2)} s)${ca}`);
   }
   const pw = median(perl.map((r) => r.wall));
   const cw = median(ours.map((r) => r.wall));
@@ -98,6 +116,14 @@ try {
   }
   console.log(`median wall: flamegraph.pl ${pw.toFixed(2)} s, ctrscope ${cw.toFixed(2)} s: ${(pw / cw).toFixed(1)}x`);
   if (timed) console.log(`median cpu:  flamegraph.pl ${pc.toFixed(2)} s, ctrscope ${cc.toFixed(2)} s: ${(pc / cc).toFixed(1)}x`);
+  if (withCa.length > 0) {
+    const aw = median(withCa.map((r) => r.wall));
+    const ac = median(withCa.map((r) => r.cpu));
+    console.log(`with NODE_EXTRA_CA_CERTS=${caCerts} (as this environment sets it): ctrscope ${aw.toFixed(2)} s wall: ${(pw / aw).toFixed(1)}x${timed ? `; cpu ${ac.toFixed(2)} s: ${(pc / ac).toFixed(1)}x` : ''}`);
+    const nb = median(nodeBare.map((r) => (timed ? r.cpu : r.wall)));
+    const nc = median(nodeCa.map((r) => (timed ? r.cpu : r.wall)));
+    console.log(`node -e 0: ${nb.toFixed(3)} s ${timed ? 'cpu' : 'wall'} without it, ${nc.toFixed(3)} s with it`);
+  }
   const sw = median(start.map((r) => r.wall));
   const sc = median(start.map((r) => r.cpu));
   console.log(`of which starting ctrscope (ctrscope --version): ${sw.toFixed(2)} s wall${timed ? `, ${sc.toFixed(2)} s cpu` : ''}`);
