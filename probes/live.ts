@@ -53,6 +53,6 @@ export const liveStacks: ProbeDefinition<z.infer<typeof stacksParams>> = {
  * What the live programs' kernel hooks cost the traced host, as npm run bench:live measured it
  * on the development host (container starts kept against untraced blocks either side).
  */
-export const LIVE_KERNEL_COST = 'container starts kept 75-100% here (npm run bench:live)';
+export const LIVE_KERNEL_COST = 'container starts kept 90-99% here (npm run bench:live)';
 
 export const LIVE_PROBES: Record<string, ProbeDefinition<any>> = { 'live-kernel': liveKernel, 'live-stacks': liveStacks };
