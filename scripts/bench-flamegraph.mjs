@@ -22,7 +22,7 @@
 // before it in one sitting (e.g. a `git worktree` of the commit before, built there).
 //
 // NODE_EXTRA_CA_CERTS: Node reads and parses that certificate file (and builds its root store) at
-// every start, before any JavaScript runs: 50-70 ms of CPU on the development VM, whose
+// every start, before any JavaScript runs: 40-60 ms of CPU on the development VM, whose
 // environment sets it. Hosts rarely do, and flamegraph.pl pays nothing like it, so when it is set
 // the ctrscope runs go without it, and each round adds a run with it, printed apart.
 //
