@@ -151,7 +151,8 @@ function ownReport(dir, fromMs) {
 }
 
 const rows = [];
-const frames = [];
+// Frame times by variant (each build reports its own).
+const frames = VARIANTS.map(() => []);
 process.stderr.write(`bench-live: ${ROUNDS} round(s), ${BLOCK_S} s blocks, mode ${MODE}, ${readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm).length} CPUs\n`);
 await block(); // warm-up, not counted
 let before = await block();
@@ -182,7 +183,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const wall = (performance.now() - t0) / 1000;
   await app.stop();
   const own = ownReport(dir, (SETTLE_S + 3) * 1000);
-  frames.push(...own.frames);
+  frames[variant].push(...own.frames);
   rmSync(dir, { recursive: true, force: true });
   const after = await block();
   const around = (median(before) + median(after)) / 2;
@@ -229,4 +230,4 @@ line('RSS of ctrscope, MiB (max)', cell('rssMiB'));
 line('RSS with its tracers, MiB (max)', cell('treeRssMiB'));
 line('threads of ctrscope (max)', one('threads'));
 line('tracer processes (max at once)', one('tracers'));
-console.log(`| frame time, ms (median, p99 of ${frames.length}, all rounds) | ${frames.length ? `${f1(median(frames))}, ${f1(pct(frames, 0.99))}` : 'not reported by this build'} |`);
+line('frame time, ms (median, p99; frames of all its rounds)', frames.map((fs) => (fs.length ? `${f1(median(fs))}, ${f1(pct(fs, 0.99))} (${fs.length})` : 'not reported by this build')));
