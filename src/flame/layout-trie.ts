@@ -15,7 +15,20 @@ import { entersKernel } from './palettes.js';
  * each the least depth at which its path differs from the leaf's before it.
  */
 function leavesInOrder(t: FoldedTrie): { order: Int32Array; from: Int32Array } {
-  const { lastChild, nextSibling, parent, key } = t;
+  putInOrder(t);
+  return walkLeaves(t);
+}
+
+/*
+ * Each loop below is a function of its own: V8 compiles a long loop of code that runs once while it
+ * runs (on-stack replacement), and code after the loop that has not run yet leaves the compiled
+ * loop without type feedback, which undoes it there (measured with --trace-deopt: two such
+ * deoptimizations in each of leavesInOrder and layoutFoldedTrie when the loops shared a function).
+ */
+
+/** Children put in comparePieces order where they were not made so. */
+function putInOrder(t: FoldedTrie): void {
+  const { lastChild, nextSibling } = t;
   for (let p = 0; p < t.nodes; p++) {
     if (!t.unordered[p]) continue;
     const kids: number[] = [];
@@ -28,6 +41,11 @@ function leavesInOrder(t: FoldedTrie): { order: Int32Array; from: Int32Array } {
     lastChild[p] = kids[kids.length - 1]!;
     t.unordered[p] = 0;
   }
+}
+
+/** The leaves in order, depth first, and for each the least depth where its path parts from the leaf's before it. */
+function walkLeaves(t: FoldedTrie): { order: Int32Array; from: Int32Array } {
+  const { lastChild, nextSibling, parent, key } = t;
   const order = new Int32Array(t.leaves);
   const from = new Int32Array(t.leaves);
   let leaves = 0;
@@ -58,12 +76,7 @@ function leavesInOrder(t: FoldedTrie): { order: Int32Array; from: Int32Array } {
 export function layoutFoldedTrie(t: FoldedTrie, opts: Pick<LayoutOptions, 'minwidth' | 'width' | 'xpad' | 'kernel'>): Layout {
   const { order, from } = leavesInOrder(t);
   const { names, count, count2 } = t;
-  let total = 0;
-  for (const node of order) {
-    const x = ~t.key[node]!;
-    const v = count2[x]! === count2[x]! ? count2[x]! : count[x]!;
-    for (let r = t.lines[x]!; r > 0; r--) total += v;
-  }
+  const total = totalOf(t, order);
   const perTime = (opts.width - 2 * opts.xpad) / (total || 1);
   const minTime = typeof opts.minwidth === 'string' ? (total * Number(opts.minwidth.replace(/%$/, ''))) / 100 : opts.minwidth / perTime;
   const markKernel = opts.kernel === true;
@@ -143,4 +156,16 @@ export function layoutFoldedTrie(t: FoldedTrie, opts: Pick<LayoutOptions, 'minwi
   }
   close(0);
   return { frames, total: time, depthMax, maxDelta, differential };
+}
+
+/** All the samples: each line's count (the second one for a differential), once per identical line, added in order. */
+function totalOf(t: FoldedTrie, order: Int32Array): number {
+  const { count, count2 } = t;
+  let total = 0;
+  for (const node of order) {
+    const x = ~t.key[node]!;
+    const v = count2[x]! === count2[x]! ? count2[x]! : count[x]!;
+    for (let r = t.lines[x]!; r > 0; r--) total += v;
+  }
+  return total;
 }
