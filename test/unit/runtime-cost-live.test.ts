@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runtimeExitRows, shimExecParts, ShimExecReader, unescapeBuf } from '../../parsers/runtime-cost-lines.js';
+import { runtimeExitRows, shimExecParts, ShimExecReader, unescapeBuf, type ShimPart } from '../../parsers/runtime-cost-lines.js';
 import { EXPIRE_MS, RuntimeCostLedger } from '../../src/aggregate/runtime-cost-live.js';
 import { KernelPrintReader } from '../../src/session/live-sources/kernel-print.js';
 import { RuntimeCostReader } from '../../src/session/live-sources/runtime-cost.js';
@@ -20,15 +20,24 @@ import { RT_RUNC, RT_SHIM, type LiveSnapshot } from '../../src/live-model/types.
 import { initialState } from '../../src/ui/state.js';
 import { targetsLines } from '../../src/ui/panels/targets.js';
 
+/** A shim exec's arguments as a recording holds them: a shim-exec printf line, or a part of an @sx print. */
+type ShimInput = { line: string; pid: number; text: string } | { part: ShimPart; pid: number; text: string };
+const feed = (r: ShimExecReader, x: ShimInput) => ('line' in x ? r.line(x.line) : r.part(x.part));
+
 const fixture = (name: string) => {
   const lines = readFileSync(new URL(`../../fixtures/bpftrace/${name}`, import.meta.url), 'utf8').split('\n');
-  // printf texts, and the shim-exec texts of each @sx print (the program as it is keeps a shim's
-  // arguments for its next print; recordings made before printed them as they happened).
-  const printfs = lines.flatMap((l) =>
-    l.includes('"type": "printf"') ? [JSON.parse(l).data as string] : l.includes('"@sx_') ? shimExecParts(Object.values(JSON.parse(l).data)[0]).parts.map((p) => `shim-exec ${p.pid} ${p.ppid} ${p.len} ${p.off} ${p.text}`) : [],
-  );
+  // The program as it is keeps a shim's arguments for its next print (@sx), read as parts, as
+  // RuntimeCostReader reads them; recordings made before printed shim-exec lines as they happened.
+  const shims: ShimInput[] = lines.flatMap((l): ShimInput[] => {
+    if (l.includes('"type": "printf"')) {
+      const t = JSON.parse(l).data as string;
+      return t.startsWith('shim-exec ') ? [{ line: t, pid: Number(t.split(' ')[1]), text: t }] : [];
+    }
+    if (!l.includes('"@sx_')) return [];
+    return shimExecParts(Object.values(JSON.parse(l).data)[0]).parts.map((part) => ({ part, pid: part.pid, text: part.text }));
+  });
   const rt = lines.filter((l) => l.includes('"@rt_')).map((l) => Object.values(JSON.parse(l).data)[0] as Record<string, number>);
-  return { lines, printfs, rt };
+  return { lines, shims, rt };
 };
 // The program as it is (a shim's arguments in its print's @sx, target changes in @tg), and
 // recordings of the programs before (-lines: a shim's arguments in one printf line; -parts: in
@@ -36,13 +45,13 @@ const fixture = (name: string) => {
 const RECORDINGS = ['live-kernel-runtime.json', 'live-kernel-runtime-lines.json', 'live-kernel-runtime-parts.json'];
 
 describe.each(RECORDINGS)('runtime-cost lines of live-kernel.bt (%s)', (name) => {
-  const { lines, printfs, rt } = fixture(name);
+  const { lines, shims, rt } = fixture(name);
   it('reads each shim exec whole from its parts, cut at its length', () => {
     const r = new ShimExecReader();
-    const execs = printfs.filter((t) => t.startsWith('shim-exec ')).flatMap((t) => r.line(t) ?? []);
+    const execs = shims.flatMap((x) => feed(r, x) ?? []);
     expect(r.unrecognized).toBe(0);
-    // One exec per distinct pid of the shim-exec lines.
-    expect(execs.map((e) => e.pid)).toEqual([...new Set(printfs.filter((t) => t.startsWith('shim-exec ')).map((t) => Number(t.split(' ')[1])))]);
+    // One exec per distinct pid of the shim-exec lines or @sx entries.
+    expect(execs.map((e) => e.pid)).toEqual([...new Set(shims.map((x) => x.pid))]);
     for (const e of execs) {
       expect(e.argv[0]).toBe('/usr/bin/containerd-shim-runc-v2');
       expect(e.argv.some((a) => a.includes('='))).toBe(false);
@@ -81,7 +90,7 @@ describe.each(RECORDINGS)('runtime-cost lines of live-kernel.bt (%s)', (name) =>
     expect(c.containers.map((x) => x.id)).toEqual(['rcexp-2']);
     // The shims whose exec lines name rcexp-2; the END print also holds shims of another loop
     // whose exec lines bpftrace lost as it stopped: their CPU is unattributed.
-    const ours = new Set(printfs.filter((t) => t.startsWith('shim-exec ') && t.includes('-id\\x00rcexp-2\\x00')).map((t) => t.split(' ')[1]));
+    const ours = new Set(shims.filter((x) => x.text.includes('-id\\x00rcexp-2\\x00')).map((x) => String(x.pid)));
     expect(ours.size).toBe(3);
     const sum = (pick: (owner: string, part: string) => boolean) => rt.reduce((a, m) => a + Object.entries(m).filter(([k]) => pick(...(k.split(',') as [string, string]))).reduce((b, [, v]) => b + v, 0), 0) / 1e9;
     expect(sum((o, p) => ours.has(o) && p === '0')).toBeGreaterThan(0);
@@ -137,10 +146,10 @@ describe('RuntimeCostLedger', () => {
 });
 
 describe.each(RECORDINGS)('where the live runtime cost shows (%s)', (name) => {
-  const { lines, printfs, rt } = fixture(name);
+  const { lines, shims, rt } = fixture(name);
   // The recording's serving shim: the exec that is neither the start nor the delete invocation.
   const execs = new ShimExecReader();
-  const served = printfs.flatMap((t) => (t.startsWith('shim-exec ') ? (execs.line(t) ?? []) : [])).filter((e) => !['start', 'delete'].includes(e.argv.at(-1)!));
+  const served = shims.flatMap((x) => feed(execs, x) ?? []).filter((e) => !['start', 'delete'].includes(e.argv.at(-1)!));
   expect(served).toHaveLength(1);
   const D = served[0]!.pid;
   const host = { containerd: [], shims: [{ pid: D, comm: 'containerd-shim', role: 'shim' as const, namespace: 'ctrscope', id: 'rcexp-2', containers: [] }], containers: [] };
